@@ -1,0 +1,196 @@
+// Package hitl is a small client for the HITL.sh REST API.
+//
+// It has no Terraform imports so that it can be read, tested and reused on its
+// own. Every method takes a context, returns typed values, and reports API
+// failures as *APIError.
+package hitl
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the production API root. Paths such as /api/loops are
+// appended to it.
+const DefaultBaseURL = "https://api.hitl.sh/v1"
+
+// Defaults for the knobs that Options can change.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxRetries     = 4
+	defaultRetryWaitMin   = 500 * time.Millisecond
+	defaultRetryWaitMax   = 30 * time.Second
+
+	// maxResponseBytes caps how much of a response body is read, so that a
+	// misbehaving proxy cannot make the provider allocate without bound.
+	maxResponseBytes = 10 << 20
+)
+
+// Client talks to one HITL.sh account, identified by its API key.
+type Client struct {
+	baseURL      *url.URL
+	apiKey       string
+	httpClient   *http.Client
+	userAgent    string
+	maxRetries   int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+	logger       Logger
+
+	// writes counts successful and attempted writes; caches compare it to
+	// know whether data they hold may have been changed by this client.
+	writes writeCounter
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL sets the API root, for example "https://api.hitl.sh/v1".
+// Plain http is accepted only for loopback hosts, because the API key would
+// otherwise cross the network in clear text.
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := ParseBaseURL(raw)
+		if err != nil {
+			return err
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithHTTPClient replaces the HTTP client. The client's Timeout, if any, is
+// the per-request timeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("http client must not be nil")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header sent with every request.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds each HTTP attempt (not the whole operation,
+// which the caller's context bounds).
+func WithRequestTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("request timeout must be positive, got %s", d)
+		}
+		c.httpClient.Timeout = d
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request may be retried.
+// Zero disables retries.
+func WithMaxRetries(n int) Option {
+	return func(c *Client) error {
+		if n < 0 {
+			return fmt.Errorf("max retries must not be negative, got %d", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithRetryWait sets the bounds of the exponential backoff between retries.
+func WithRetryWait(minWait, maxWait time.Duration) Option {
+	return func(c *Client) error {
+		if minWait <= 0 || maxWait < minWait {
+			return fmt.Errorf("invalid retry wait bounds %s..%s", minWait, maxWait)
+		}
+		c.retryWaitMin, c.retryWaitMax = minWait, maxWait
+		return nil
+	}
+}
+
+// WithLogger sends request and retry logs to l.
+func WithLogger(l Logger) Option {
+	return func(c *Client) error {
+		if l != nil {
+			c.logger = l
+		}
+		return nil
+	}
+}
+
+// New returns a client for the account that owns apiKey.
+func New(apiKey string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, errors.New("an API key is required")
+	}
+	base, _ := url.Parse(DefaultBaseURL)
+	c := &Client{
+		baseURL: base,
+		apiKey:  apiKey,
+		// One client, and so one pool of keep-alive connections, for the
+		// whole provider process. The default transport is cloned rather
+		// than shared so that nothing here changes global state.
+		httpClient: &http.Client{
+			Transport: newTransport(),
+			Timeout:   DefaultRequestTimeout,
+		},
+		userAgent:    "terraform-provider-hitl",
+		maxRetries:   DefaultMaxRetries,
+		retryWaitMin: defaultRetryWaitMin,
+		retryWaitMax: defaultRetryWaitMax,
+		logger:       nopLogger{},
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	// Terraform reads and writes with up to 10 resources at once by default;
+	// keep enough idle connections that none of them has to re-dial.
+	t.MaxIdleConnsPerHost = 32
+	return t
+}
+
+// BaseURL returns the API root the client talks to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// ParseBaseURL checks an API root. It must be an absolute http(s) URL; plain
+// http is allowed only when the host is a loopback address, so the API key
+// never travels unencrypted over a network.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil {
+		// url.Parse errors quote the input; keep that out of diagnostics in
+		// case the URL carries credentials.
+		return nil, errors.New("base URL is not a valid URL")
+	}
+	if u.User != nil {
+		return nil, errors.New("base URL must not contain credentials; the API key is sent as a bearer token")
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("base URL %q must be an absolute https:// URL, such as %s", raw, DefaultBaseURL)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("base URL %q uses plain http to a host that is not loopback; "+
+			"the API key would be sent in clear text, so use https:// (plain http is allowed only for 127.0.0.1, ::1 and localhost)", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q must not contain a query or a fragment", raw)
+	}
+	return u, nil
+}

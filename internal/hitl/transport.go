@@ -1,0 +1,267 @@
+package hitl
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+)
+
+// envelope is the wrapper around every API response.
+type envelope struct {
+	Error *bool           `json:"error"`
+	Msg   string          `json:"msg"`
+	Data  json.RawMessage `json:"data"`
+}
+
+// writeCounter moves every time this client starts or finishes a write, so
+// a cache can tell whether anything it holds may be stale.
+type writeCounter struct{ n atomic.Uint64 }
+
+func (w *writeCounter) bump()          { w.n.Add(1) }
+func (w *writeCounter) value() uint64 { return w.n.Load() }
+
+// attempt is the outcome of one HTTP exchange.
+type attempt struct {
+	status     int
+	body       []byte
+	retryAfter time.Duration
+	// sent is false when the request certainly never reached the server
+	// (for example, the connection was refused), which makes even a create
+	// safe to repeat.
+	sent bool
+	err  error
+}
+
+// do performs one API call, retrying where that is safe, and decodes the
+// envelope's data into out (which may be nil).
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
+		}
+	}
+	write := method != http.MethodGet
+	if write {
+		c.writes.bump()
+		defer c.writes.bump()
+	}
+
+	for try := 0; ; try++ {
+		a := c.send(ctx, method, path, payload)
+		reason := retryReason(method, a)
+		if reason == "" || try >= c.maxRetries || ctx.Err() != nil {
+			return c.finish(method, path, a, write, out)
+		}
+		wait := c.backoff(try, a.retryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// Waiting would outlive the operation's deadline; report the
+			// failure we have instead of a less useful timeout.
+			return c.finish(method, path, a, write, out)
+		}
+		c.logger.Debug(ctx, "retrying HITL API request", map[string]any{
+			"method": method, "path": path, "attempt": try + 1, "reason": reason, "wait_ms": wait.Milliseconds(),
+		})
+		select {
+		case <-ctx.Done():
+			return c.finish(method, path, attempt{err: ctx.Err(), sent: a.sent}, write, out)
+		case <-time.After(wait):
+		}
+	}
+}
+
+// send performs one HTTP exchange and reads at most maxResponseBytes+1 of
+// the body.
+func (c *Client) send(ctx context.Context, method, path string, payload []byte) attempt {
+	var a attempt
+	var reqBody io.Reader
+	if payload != nil {
+		reqBody = bytes.NewReader(payload)
+	}
+	// The transport reports from its own goroutine once the whole request
+	// is on the wire; before that the server cannot have acted on it.
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) { wrote.Store(info.Err == nil) },
+	}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), method, c.baseURL.String()+path, reqBody)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	start := time.Now()
+	resp, err := c.httpClient.Do(req)
+	a.sent = wrote.Load()
+	if err != nil {
+		a.err = stripURL(err)
+		c.logger.Debug(ctx, "HITL API request failed", map[string]any{
+			"method": method, "path": path, "error": a.err.Error(), "duration_ms": time.Since(start).Milliseconds(),
+		})
+		return a
+	}
+	defer resp.Body.Close()
+	a.sent = true // an answer came, so the request arrived
+	a.status = resp.StatusCode
+	a.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
+	a.body, a.err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	if a.err != nil {
+		a.err = stripURL(a.err)
+	}
+	c.logger.Debug(ctx, "HITL API request", map[string]any{
+		"method": method, "path": path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+	})
+	return a
+}
+
+// retryReason says why a failed attempt may be repeated, or "" when it must
+// not be. Creates (POST) are repeated only when the server certainly did not
+// act on them: a 429, or a request that never left this machine.
+func retryReason(method string, a attempt) string {
+	idempotent := method != http.MethodPost
+	switch {
+	case a.err != nil && !a.sent:
+		return "connection error before the request was sent: " + a.err.Error()
+	case a.err != nil && idempotent:
+		return "connection error: " + a.err.Error()
+	case a.err != nil:
+		return ""
+	case a.status == http.StatusTooManyRequests:
+		return "rate limited (429)"
+	case idempotent && (a.status == 500 || a.status == 502 || a.status == 503 || a.status == 504):
+		return fmt.Sprintf("server error (%d)", a.status)
+	}
+	return ""
+}
+
+// backoff returns the wait before retry number try+1: exponential with
+// jitter, never shorter than the server's Retry-After.
+func (c *Client) backoff(try int, retryAfter time.Duration) time.Duration {
+	wait := c.retryWaitMin << min(try, 20)
+	if wait > c.retryWaitMax || wait <= 0 {
+		wait = c.retryWaitMax
+	}
+	// Half fixed, half random, so that parallel resources that failed
+	// together do not retry in lock step.
+	wait = wait/2 + rand.N(wait/2+1)
+	if retryAfter > wait {
+		wait = retryAfter
+	}
+	return wait
+}
+
+// finish turns the last attempt into the method's result.
+func (c *Client) finish(method, path string, a attempt, write bool, out any) error {
+	if a.err != nil {
+		if write && a.sent {
+			return &UncertainError{Method: method, Path: path, Err: a.err}
+		}
+		return fmt.Errorf("%s %s: %w", method, path, a.err)
+	}
+	if len(a.body) > maxResponseBytes {
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path,
+			Reason: fmt.Sprintf("the body is larger than %d MiB", maxResponseBytes>>20)}
+	}
+	return decode(method, path, a, out)
+}
+
+// decode reads an envelope, mapping failures to *APIError and malformed
+// answers to *ResponseError.
+func decode(method, path string, a attempt, out any) error {
+	ok := a.status >= 200 && a.status < 300
+	var env envelope
+	if err := json.Unmarshal(a.body, &env); err != nil {
+		if !ok {
+			// Proxies answer 502s with HTML; the status is what matters.
+			return &APIError{StatusCode: a.status, Method: method, Path: path,
+				Message: http.StatusText(a.status), Details: "the response body was not JSON: " + snippet(a.body), RetryAfter: a.retryAfter}
+		}
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path,
+			Reason: "the body is not a valid JSON envelope (" + err.Error() + ")", Snippet: snippet(a.body)}
+	}
+	if !ok || (env.Error != nil && *env.Error) {
+		apiErr := &APIError{StatusCode: a.status, Method: method, Path: path, Message: env.Msg, RetryAfter: a.retryAfter}
+		if len(env.Data) > 0 && string(env.Data) != "null" {
+			var details any
+			if json.Unmarshal(env.Data, &details) == nil {
+				apiErr.Details = details
+			}
+		}
+		if apiErr.Message == "" {
+			apiErr.Message = "the API reported an error without a message"
+		}
+		return apiErr
+	}
+	if out == nil {
+		return nil
+	}
+	if len(env.Data) == 0 || string(env.Data) == "null" {
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path, Reason: `the envelope has no "data"`, Snippet: snippet(a.body)}
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path, Reason: "the data does not have the documented shape (" + err.Error() + ")", Snippet: snippet(a.body)}
+	}
+	if v, ok := out.(interface{ validate() error }); ok {
+		if err := v.validate(); err != nil {
+			return &ResponseError{StatusCode: a.status, Method: method, Path: path, Reason: err.Error()}
+		}
+	}
+	return nil
+}
+
+// snippet returns the start of a body as printable text.
+func snippet(body []byte) string {
+	const max = 80
+	s := string(body)
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, s)
+}
+
+func parseRetryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
+
+// stripURL drops the "Get \"https://...\":" prefix that net/http adds to
+// transport errors: it is noise in a diagnostic that already names the call.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

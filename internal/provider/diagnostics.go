@@ -1,0 +1,46 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// apiErrorDiagnostic turns a client error into an error diagnostic whose
+// summary names the action ("Error creating loop") and whose detail quotes
+// the API and says what the user can do.
+func apiErrorDiagnostic(summary string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err))
+}
+
+func apiErrorDetail(err error) string {
+	var apiErr *hitl.APIError
+	var respErr *hitl.ResponseError
+	var uncertain *hitl.UncertainError
+	switch {
+	case hitl.IsUnauthorized(err):
+		return fmt.Sprintf("%s.\n\nThe HITL API did not accept the API key. Check the provider's `api_key` "+
+			"or the HITL_API_KEY environment variable, and that the key has not been revoked.", err)
+	case hitl.IsForbidden(err):
+		return fmt.Sprintf("%s.\n\nThe API key's account may not do this: only the creator of a loop can change it "+
+			"or send requests to it. Use the creator's API key, or remove the object from this configuration.", err)
+	case hitl.IsRateLimited(err):
+		return fmt.Sprintf("%s.\n\nThe API key has used up its hourly request budget and the provider's retries did not "+
+			"outlast it. Wait for the limit to reset (the `hitl_api_key` data source shows when), or raise `max_retries`.", err)
+	case hitl.IsValidation(err):
+		return fmt.Sprintf("%s.\n\nThe API rejected the values sent. Correct the configuration as the message says and apply again.", err)
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+		return fmt.Sprintf("%s.\n\nThe HITL API had a server error that persisted through the provider's retries. "+
+			"Nothing in the configuration needs to change; try again later.", err)
+	case errors.As(err, &respErr):
+		return fmt.Sprintf("%s.\n\nThe answer did not come from the HITL API as documented, possibly from a proxy in between. "+
+			"Check `base_url` and try again.", err)
+	case errors.As(err, &uncertain):
+		return fmt.Sprintf("%s.\n\nRun `terraform plan` to see what Terraform now knows, and try again.", err)
+	default:
+		return err.Error()
+	}
+}

@@ -1,0 +1,15 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// tflogLogger sends the API client's logs to Terraform's log stream, where
+// TF_LOG=DEBUG shows them. The client never logs the key, headers or bodies.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
