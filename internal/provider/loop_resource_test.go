@@ -1,0 +1,302 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+)
+
+var (
+	hexID      = regexp.MustCompile(`^[0-9a-f]{24}$`)
+	inviteCode = regexp.MustCompile(`^[A-Z0-9]{9}$`)
+)
+
+func loopConfig(s *testServer, name, description, icon string) string {
+	desc := ""
+	if description != "" {
+		desc = fmt.Sprintf("  description = %q\n", description)
+	}
+	return s.providerBlock() + fmt.Sprintf(`
+resource "hitl_loop" "test" {
+  name = %q
+%s  icon = %q
+}
+`, name, desc, icon)
+}
+
+func TestAccLoopResource_lifecycle(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	const addr = "hitl_loop.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{
+				Config: loopConfig(s, "Content Moderation", "Review flagged posts", "shield-exclamation"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexID)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Content Moderation")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("Review flagged posts")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("icon"), knownvalue.StringExact("shield-exclamation")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.StringRegexp(inviteCode)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://my\.hitl\.sh/join/[A-Z0-9]{9}$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("qr_code_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://.+/qr/[A-Z0-9]{9}\.png$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("qr_code_base64"), knownvalue.StringRegexp(regexp.MustCompile(`^data:image/png;base64,iVBORw0KGgo`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("member_count"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"email":     knownvalue.StringExact("owner@example.com"),
+							"status":    knownvalue.StringExact("active"),
+							"joined_at": knownvalue.NotNull(),
+						}),
+					})),
+					expectLoopOnServer(s, addr),
+					expectLoopCount(s, 1),
+				},
+			},
+			{
+				// The same configuration again: nothing to do.
+				Config: loopConfig(s, "Content Moderation", "Review flagged posts", "shield-exclamation"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// Only the create response carries these.
+				ImportStateVerifyIgnore: []string{"invite_code", "join_url", "qr_code_url", "qr_code_base64"},
+			},
+			{
+				// A changed name and description update the loop in place.
+				Config: loopConfig(s, "Content Moderation (EU)", "Review flagged posts\nfrom EU users", "shield-exclamation"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("updated_at")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexID)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.StringRegexp(inviteCode)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("member_count"), knownvalue.Int64Exact(1)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("Content Moderation (EU)")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.StringRegexp(inviteCode)),
+					expectLoopOnServer(s, addr),
+					expectLoopCount(s, 1),
+				},
+			},
+			{
+				// Removing the description clears it, and then stays quiet.
+				Config: loopConfig(s, "Content Moderation (EU)", "", "flag"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(addr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("icon"), knownvalue.StringExact("flag")),
+					expectLoopOnServer(s, addr),
+				},
+			},
+			{
+				Config: loopConfig(s, "Content Moderation (EU)", "", "flag"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// An explicitly empty description and an absent one are the same loop.
+func TestAccLoopResource_emptyDescription(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	explicit := s.providerBlock() + `
+resource "hitl_loop" "test" {
+  name        = "QA"
+  description = ""
+  icon        = "beaker"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{Config: explicit},
+			{
+				Config: loopConfig(s, "QA", "", "beaker"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				Config: explicit,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// A loop deleted outside Terraform leaves state on refresh and is planned
+// for creation again.
+func TestAccLoopResource_deletedOutsideTerraform(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := loopConfig(s, "Contract Review", "", "document-check")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectLoopCount(s, 1)}},
+			{
+				PreConfig: func() {
+					for _, l := range s.Loops() {
+						s.DeleteLoop(l.ID)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hitl_loop.test", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectLoopCount(s, 1),
+					expectLoopOnServer(s, "hitl_loop.test"),
+				},
+			},
+		},
+	})
+}
+
+// Names are limited in characters, not bytes: 100 two-byte characters fit.
+func TestAccLoopResource_multibyteName(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	name := strings.Repeat("é", 100)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{{
+			Config: loopConfig(s, name, strings.Repeat("ü", 500), "star"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("hitl_loop.test", tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				expectLoopOnServer(s, "hitl_loop.test"),
+			},
+		}},
+	})
+}
+
+// Every documented limit fails at plan time, before any API call.
+func TestAccLoopResource_invalidInput(t *testing.T) {
+	cases := map[string]struct {
+		name, description, icon string
+		wantErr                 string
+	}{
+		"empty name":       {"", "", "star", `name must be between 1 and 100 characters long, but it has 0`},
+		"long name":        {strings.Repeat("n", 101), "", "star", `name must be between 1 and 100 characters long, but it has 101`},
+		"long multibyte":   {strings.Repeat("名", 101), "", "star", `but it has 101`},
+		"long description": {"ok", strings.Repeat("d", 501), "star", `description must be at most 500 characters long, but it has 501`},
+		"empty icon":       {"ok", "", "", `icon must be between 1 and 100 characters long, but it has 0`},
+		"long icon":        {"ok", "", strings.Repeat("i", 101), `icon must be between 1 and 100 characters long, but it has 101`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := newTestServer(t, emulator.Config{})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      loopConfig(s, tc.name, tc.description, tc.icon),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(regexp.QuoteMeta(tc.wantErr)),
+				}},
+			})
+			if n := s.TotalCalls(); n != 0 {
+				t.Errorf("invalid input made %d API calls (%v), want none", n, s.Calls())
+			}
+		})
+	}
+}
+
+func TestAccLoopResource_wrongAPIKey(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := fmt.Sprintf(`
+provider "hitl" {
+  base_url = %q
+  api_key  = "hitl_not-the-right-key"
+}
+
+resource "hitl_loop" "test" {
+  name = "x"
+  icon = "star"
+}
+`, s.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Error creating loop.*401.*Invalid API key.*did not accept the API key`),
+		}},
+	})
+	if n := len(s.Loops()); n != 0 {
+		t.Errorf("a rejected key created %d loops", n)
+	}
+}
+
+func TestAccProvider_missingAPIKey(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := fmt.Sprintf(`
+provider "hitl" {
+  base_url = %q
+}
+
+resource "hitl_loop" "test" {
+  name = "x"
+  icon = "star"
+}
+`, s.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Missing HITL API key.*api_key.*HITL_API_KEY`),
+		}},
+	})
+}
+
+func TestAccProvider_plainHTTPToRemoteHostRefused(t *testing.T) {
+	cfg := `
+provider "hitl" {
+  base_url = "http://api.example.com/v1"
+  api_key  = "hitl_0123456789"
+}
+
+resource "hitl_loop" "test" {
+  name = "x"
+  icon = "star"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Invalid HITL base URL.*plain http.*clear text`),
+		}},
+	})
+}
