@@ -29,7 +29,7 @@ type envelope struct {
 // a cache can tell whether anything it holds may be stale.
 type writeCounter struct{ n atomic.Uint64 }
 
-func (w *writeCounter) bump()          { w.n.Add(1) }
+func (w *writeCounter) bump()         { w.n.Add(1) }
 func (w *writeCounter) value() uint64 { return w.n.Load() }
 
 // attempt is the outcome of one HTTP exchange.
