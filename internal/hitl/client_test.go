@@ -13,7 +13,7 @@ import (
 )
 
 // newEmulatorClient returns a client talking to a fresh emulator.
-func newEmulatorClient(t *testing.T, cfg emulator.Config, opts ...Option) (*Client, *emulator.Emulator) {
+func newEmulatorClient(t testing.TB, cfg emulator.Config, opts ...Option) (*Client, *emulator.Emulator) {
 	t.Helper()
 	e := emulator.New(cfg)
 	srv := httptest.NewServer(e)
