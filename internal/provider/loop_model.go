@@ -2,6 +2,7 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
@@ -24,6 +25,7 @@ const (
 var loopDocs = struct {
 	ID, Name, Description, Icon, CreatorID, Members, MemberCount, PendingCount, CreatedAt, UpdatedAt string
 	MemberUserID, MemberEmail, MemberStatus, MemberJoinedAt                                          string
+	ActiveMemberCount                                                                                string
 }{
 	ID:   "Identifier of the loop: 24 hexadecimal characters.",
 	Name: "Name of the loop, shown to reviewers in the mobile app. 1 to 100 characters.",
@@ -46,6 +48,8 @@ var loopDocs = struct {
 	MemberEmail:    "Email address of the member.",
 	MemberStatus:   "`active` or `pending`.",
 	MemberJoinedAt: "When the member joined (RFC 3339); null while pending.",
+	ActiveMemberCount: "Number of entries of `members` whose status is `active`, counted by the provider. " +
+		"A loop needs at least one active member before it can receive review requests.",
 }
 
 // memberAttrTypes is the object type of one element of `members`.
@@ -99,4 +103,58 @@ func membersValue(members []hitl.Member) types.List {
 		elems = append(elems, obj)
 	}
 	return types.ListValueMust(elemType, elems)
+}
+
+// loopDataSourceAttributes returns a loop's attributes as the data sources
+// expose them, all computed. hitl_loop uses them at the top level (and makes
+// `id` and `name` its lookup keys); hitl_loops uses them for each element of
+// `loops`.
+func loopDataSourceAttributes() map[string]dsschema.Attribute {
+	str := func(desc string) dsschema.StringAttribute {
+		return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	count := func(desc string) dsschema.Int64Attribute {
+		return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true}
+	}
+	return map[string]dsschema.Attribute{
+		"id":          str(loopDocs.ID),
+		"name":        str(loopDocs.Name),
+		"description": str(loopDocs.Description),
+		"icon":        str(loopDocs.Icon),
+		"creator_id":  str(loopDocs.CreatorID),
+		"members": dsschema.ListNestedAttribute{
+			MarkdownDescription: loopDocs.Members,
+			Computed:            true,
+			NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
+				"user_id":   str(loopDocs.MemberUserID),
+				"email":     str(loopDocs.MemberEmail),
+				"status":    str(loopDocs.MemberStatus),
+				"joined_at": str(loopDocs.MemberJoinedAt),
+			}},
+		},
+		"member_count":        count(loopDocs.MemberCount),
+		"pending_count":       count(loopDocs.PendingCount),
+		"active_member_count": count(loopDocs.ActiveMemberCount),
+		"created_at":          str(loopDocs.CreatedAt),
+		"updated_at":          str(loopDocs.UpdatedAt),
+	}
+}
+
+// loopDataModel is a loop as the data sources expose it: the shared loop
+// attributes plus what the provider derives from them.
+type loopDataModel struct {
+	loopModel
+	ActiveMemberCount types.Int64 `tfsdk:"active_member_count"`
+}
+
+// setFromAPI copies an API loop into the model.
+func (m *loopDataModel) setFromAPI(l *hitl.Loop) {
+	m.loopModel.setFromAPI(l)
+	active := 0
+	for _, mem := range l.Members {
+		if mem.Status == hitl.MemberActive {
+			active++
+		}
+	}
+	m.ActiveMemberCount = types.Int64Value(int64(active))
 }

@@ -205,5 +205,9 @@ func (p *HITLProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewLoopDataSource,
+		NewLoopsDataSource,
+		NewAPIKeyDataSource,
+	}
 }

@@ -1,0 +1,281 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// createLoop creates a loop through the API with the given key, as another
+// configuration or the HITL.sh dashboard would, and returns its id.
+func createLoop(t *testing.T, s *testServer, apiKey, name string) string {
+	t.Helper()
+	c, err := hitl.New(apiKey, hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateLoop(t.Context(), hitl.CreateLoopInput{Name: name, Description: "Reviews for " + name, Icon: "eye"})
+	if err != nil {
+		t.Fatalf("creating loop %q: %v", name, err)
+	}
+	return created.Loop.ID
+}
+
+// addMember lets a reviewer join a loop, as the mobile app would.
+func addMember(t *testing.T, s *testServer, loopID, email, status string) {
+	t.Helper()
+	if _, err := s.AddMember(loopID, email, status); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serverLoopChecks are the values the loop with this id has on the server,
+// as the loop data sources must report them. Call it after the last change
+// to the loop.
+func serverLoopChecks(t *testing.T, s *testServer, id string) map[string]knownvalue.Check {
+	t.Helper()
+	l, ok := s.Loop(id)
+	if !ok {
+		t.Fatalf("the server has no loop %s", id)
+	}
+	members := make([]knownvalue.Check, 0, len(l.Members))
+	var active, pending int64
+	for _, m := range l.Members {
+		var joinedAt knownvalue.Check = knownvalue.Null()
+		if m.JoinedAt != nil {
+			joinedAt = knownvalue.StringExact(m.JoinedAt.UTC().Format(time.RFC3339))
+		}
+		members = append(members, knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"user_id":   knownvalue.StringExact(m.UserID),
+			"email":     knownvalue.StringExact(m.Email),
+			"status":    knownvalue.StringExact(m.Status),
+			"joined_at": joinedAt,
+		}))
+		switch m.Status {
+		case "active":
+			active++
+		case "pending":
+			pending++
+		}
+	}
+	return map[string]knownvalue.Check{
+		"id":                  knownvalue.StringExact(l.ID),
+		"name":                knownvalue.StringExact(l.Name),
+		"description":         knownvalue.StringExact(l.Description),
+		"icon":                knownvalue.StringExact(l.Icon),
+		"creator_id":          knownvalue.StringExact(l.CreatorID),
+		"members":             knownvalue.ListExact(members),
+		"member_count":        knownvalue.Int64Exact(active),
+		"pending_count":       knownvalue.Int64Exact(pending),
+		"active_member_count": knownvalue.Int64Exact(active),
+		"created_at":          knownvalue.StringExact(l.CreatedAt.UTC().Format(time.RFC3339)),
+		"updated_at":          knownvalue.StringExact(l.UpdatedAt.UTC().Format(time.RFC3339)),
+	}
+}
+
+// expectAttributes checks every attribute of checks at the top level of a
+// data source or resource.
+func expectAttributes(address string, checks map[string]knownvalue.Check) []statecheck.StateCheck {
+	out := make([]statecheck.StateCheck, 0, len(checks))
+	for attr, check := range checks {
+		out = append(out, statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
+	}
+	return out
+}
+
+// errorText matches the terraform CLI's output when it holds the given
+// fragments in order, however the CLI wraps their lines.
+func errorText(fragments ...string) *regexp.Regexp {
+	parts := make([]string, len(fragments))
+	for i, f := range fragments {
+		words := strings.Fields(f)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(parts, `[\s\S]*`))
+}
+
+// A loop with active and pending reviewers, read by id and by name, with
+// the shared snapshot and with one request per loop.
+func TestAccLoopDataSource_byIDAndName(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	id := createLoop(t, s, s.APIKey(), "Content Moderation")
+	createLoop(t, s, s.APIKey(), "Content Moderation (EU)")
+	addMember(t, s, id, "alice@example.com", "active")
+	addMember(t, s, id, "bob@example.com", "pending")
+	addMember(t, s, id, "carol@example.com", "active")
+
+	want := serverLoopChecks(t, s, id)
+	dataSources := fmt.Sprintf(`
+data "hitl_loop" "by_id" {
+  id = %q
+}
+
+data "hitl_loop" "by_name" {
+  name = "Content Moderation"
+}
+`, id)
+	checks := append(expectAttributes("data.hitl_loop.by_id", want), expectAttributes("data.hitl_loop.by_name", want)...)
+	// Literal values too, so that a mistake in serverLoopChecks cannot
+	// hide one in the data source.
+	checks = append(checks,
+		statecheck.ExpectKnownValue("data.hitl_loop.by_name", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+		statecheck.ExpectKnownValue("data.hitl_loop.by_id", tfjsonpath.New("active_member_count"), knownvalue.Int64Exact(3)),
+		statecheck.ExpectKnownValue("data.hitl_loop.by_id", tfjsonpath.New("pending_count"), knownvalue.Int64Exact(1)),
+		statecheck.ExpectKnownValue("data.hitl_loop.by_id", tfjsonpath.New("members"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": knownvalue.StringExact("owner@example.com"), "status": knownvalue.StringExact("active")}),
+			knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": knownvalue.StringExact("alice@example.com"), "status": knownvalue.StringExact("active")}),
+			knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": knownvalue.StringExact("bob@example.com"), "status": knownvalue.StringExact("pending"), "joined_at": knownvalue.Null()}),
+			knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": knownvalue.StringExact("carol@example.com"), "status": knownvalue.StringExact("active")}),
+		})),
+	)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: s.providerBlock() + dataSources, ConfigStateChecks: checks},
+			{Config: s.providerBlock("batch_refresh = false") + dataSources, ConfigStateChecks: checks},
+		},
+	})
+}
+
+// A data source that reads a loop managed in the same configuration waits
+// for it to be created and reports the same loop.
+func TestAccLoopDataSource_fromResource(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := s.providerBlock() + `
+resource "hitl_loop" "test" {
+  name        = "Contract Review"
+  description = "Legal checks"
+  icon        = "document-check"
+}
+
+data "hitl_loop" "by_id" {
+  id = hitl_loop.test.id
+}
+
+data "hitl_loop" "by_name" {
+  name = hitl_loop.test.name
+}
+`
+	var checks []statecheck.StateCheck
+	for _, ds := range []string{"data.hitl_loop.by_id", "data.hitl_loop.by_name"} {
+		for _, attr := range []string{"id", "name", "description", "icon", "creator_id", "members", "member_count", "pending_count", "created_at", "updated_at"} {
+			checks = append(checks, statecheck.CompareValuePairs(
+				"hitl_loop.test", tfjsonpath.New(attr), ds, tfjsonpath.New(attr), compare.ValuesSame()))
+		}
+		checks = append(checks,
+			statecheck.ExpectKnownValue(ds, tfjsonpath.New("active_member_count"), knownvalue.Int64Exact(1)),
+			expectLoopOnServer(s, ds))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps:                    []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
+	})
+}
+
+func TestAccLoopDataSource_notFoundByID(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	createLoop(t, s, s.APIKey(), "Content Moderation")
+	const missing = "0123456789abcdef01234567"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", missing),
+			ExpectError: errorText("Error reading loop", `There is no loop with id "`+missing+`": HITL API answered 404 Not Found`),
+		}},
+	})
+	// The shared list does not hold the loop; only the loop's own GET can
+	// prove it does not exist.
+	if got := s.Calls()["GET /api/loops/{id}"]; got == 0 {
+		t.Errorf("the data source reported a missing loop without asking for it: calls %v", s.Calls())
+	}
+}
+
+func TestAccLoopDataSource_notFoundByName(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	createLoop(t, s, s.APIKey(), "Content Moderation")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			// Names match exactly, including case.
+			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"content moderation\"\n}\n",
+			ExpectError: errorText(`There is no loop named "content moderation" among the 1 loops of the API key's account`),
+		}, {
+			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Content\"\n}\n",
+			ExpectError: errorText("use the `hitl_loops` data source with `name_regex`"),
+		}},
+	})
+}
+
+func TestAccLoopDataSource_ambiguousName(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	ids := []string{
+		createLoop(t, s, s.APIKey(), "Triage"),
+		createLoop(t, s, s.APIKey(), "Triage"),
+	}
+	createLoop(t, s, s.APIKey(), "Escalations")
+	sort.Strings(ids)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Triage\"\n}\n",
+			ExpectError: errorText(fmt.Sprintf(`2 loops are named "Triage", so the name does not identify one: %s, %s. Look the loop up by `+"`id`",
+				ids[0], ids[1])),
+		}},
+	})
+}
+
+// Another account's loop is neither found by name nor readable by id.
+func TestAccLoopDataSource_otherAccount(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	other := createLoop(t, s, s.AddUser("someone@example.org"), "Their Loop")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Their Loop\"\n}\n",
+			ExpectError: errorText(`There is no loop named "Their Loop" among the 0 loops`),
+		}, {
+			Config: s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", other),
+			ExpectError: errorText("Error reading loop", "HITL API answered 403 Forbidden to GET /api/loops/"+other+": Access denied to this loop",
+				"Only the loop's creator and its active members can read it"),
+		}},
+	})
+}
+
+// Exactly one of id and name: a wrong combination fails at plan time,
+// before any API call.
+func TestAccLoopDataSource_lookupKeyValidation(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  id   = \"0123456789abcdef01234567\"\n  name = \"Triage\"\n}\n",
+			ExpectError: errorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"),
+		}, {
+			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n}\n",
+			ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"),
+		}, {
+			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  id = \"\"\n}\n",
+			ExpectError: errorText(`Attribute id string length must be at least 1`),
+		}},
+	})
+	if n := s.TotalCalls(); n != 0 {
+		t.Errorf("invalid lookups made %d API calls, want 0: %v", n, s.Calls())
+	}
+}
