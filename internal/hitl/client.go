@@ -166,6 +166,9 @@ func newTransport() *http.Transport {
 	return t
 }
 
+// MaxRetries returns how many times a failed request may be retried.
+func (c *Client) MaxRetries() int { return c.maxRetries }
+
 // BaseURL returns the API root the client talks to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 

@@ -103,6 +103,12 @@ func IsValidation(err error) bool { return statusIs(err, http.StatusBadRequest) 
 // IsRateLimited reports whether the key has used up its request budget (429).
 func IsRateLimited(err error) bool { return statusIs(err, http.StatusTooManyRequests) }
 
+// IsServerError reports whether the API failed with a 5xx status.
+func IsServerError(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= 500
+}
+
 // ResponseError means the server answered, but not with a well-formed API
 // envelope: an HTML error page from a proxy, truncated JSON, fields of the
 // wrong type, or a body larger than the client is willing to read.

@@ -174,17 +174,21 @@ func (r *LoopResource) Create(ctx context.Context, req resource.CreateRequest, r
 		Description: plan.Description.ValueString(),
 		Icon:        plan.Icon.ValueString(),
 	}
-	started := time.Now()
-	created, err := r.data.client.CreateLoop(ctx, in)
-	if hitl.IsUncertain(err) {
-		r.recoverUncertainCreate(ctx, in, started, err, &plan, resp)
+	created, adopted, diags := r.createLoop(ctx, in)
+	resp.Diagnostics.Append(diags...)
+	switch {
+	case adopted != nil:
+		plan.setFromAPI(adopted)
+		// Only the lost create answer carried these.
+		plan.InviteCode = types.StringNull()
+		plan.JoinURL = types.StringNull()
+		plan.QRCodeURL = types.StringNull()
+		plan.QRCodeBase64 = types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	case created == nil:
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("Error creating loop", err))
-		return
-	}
-	r.data.claims.claim(created.Loop.ID)
 	tflog.Debug(ctx, "created loop", map[string]any{"loop_id": created.Loop.ID})
 
 	// The create response is complete: no read-back is needed.

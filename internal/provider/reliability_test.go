@@ -1,0 +1,220 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+)
+
+// manyLoopsConfig declares n loops with distinct names.
+func manyLoopsConfig(s *testServer, n int, providerExtra ...string) string {
+	return s.providerBlock(providerExtra...) + fmt.Sprintf(`
+resource "hitl_loop" "many" {
+  count       = %d
+  name        = "Reviewers ${count.index}"
+  description = "Queue ${count.index}"
+  icon        = "eye"
+}
+`, n)
+}
+
+// expectStateMatchesServer checks that the loops in state are exactly the
+// loops on the server: no orphans, no duplicates, nothing missing.
+func expectStateMatchesServer(s *testServer) statecheck.StateCheck {
+	return stateCheckFunc(func(state *tfjson.State) error {
+		inState := map[string]bool{}
+		for _, r := range state.Values.RootModule.Resources {
+			if r.Type == "hitl_loop" {
+				inState[r.AttributeValues["id"].(string)] = true
+			}
+		}
+		onServer := s.Loops()
+		if len(onServer) != len(inState) {
+			return fmt.Errorf("%d loops in state but %d on the server", len(inState), len(onServer))
+		}
+		for _, l := range onServer {
+			if !inState[l.ID] {
+				return fmt.Errorf("loop %s (%s) is on the server but not in state", l.ID, l.Name)
+			}
+		}
+		return nil
+	})
+}
+
+// Server errors and rate limits on a fifth of all calls each do not fail
+// the run, create nothing twice, and leave nothing to do.
+func TestAccLoopResource_survivesServerErrorsAndRateLimits(t *testing.T) {
+	s := newTestServer(t, emulator.Config{Seed: 42})
+	cfg := manyLoopsConfig(s, 20, "max_retries = 10")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					s.SetFaults(emulator.Faults{ServerErrorRate: 0.2, RateLimitRate: 0.2, RetryAfter: time.Second})
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectLoopCount(s, 20),
+					expectStateMatchesServer(s),
+				},
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectLoopCount(s, 20),
+				},
+			},
+		},
+	})
+	if calls := s.Calls(); calls["POST /api/loops"] < 20 {
+		t.Errorf("calls %v: the faults were not injected into creates", calls)
+	}
+}
+
+// Creates whose answers are lost after the loop was made are recovered
+// from the server: no orphans and no duplicates.
+func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {
+	s := newTestServer(t, emulator.Config{Seed: 3})
+	cfg := manyLoopsConfig(s, 10)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { s.SetFaults(emulator.Faults{DropAfterWriteRate: 0.3}) },
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectLoopCount(s, 10),
+					expectStateMatchesServer(s),
+					// At least one create lost its answer: its loop has no
+					// invite details (with this seed, several do).
+					stateCheckFunc(func(state *tfjson.State) error {
+						for _, r := range state.Values.RootModule.Resources {
+							if r.AttributeValues["join_url"] == nil {
+								return nil
+							}
+						}
+						return fmt.Errorf("no create lost its answer: the fault was not exercised")
+					}),
+				},
+			},
+			{
+				PreConfig:        func() { s.SetFaults(emulator.Faults{}) },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// Two identical loops whose create answers are both lost cannot be told
+// apart: the run fails naming both candidates, and creates nothing more.
+func TestAccLoopResource_ambiguousCreateNamesCandidates(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := s.providerBlock() + `
+resource "hitl_loop" "twin" {
+  count = 2
+  name  = "Twin"
+  icon  = "star"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:   func() { s.SetFaults(emulator.Faults{DropAfterWriteRate: 1}) },
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)outcome unknown.*cannot tell which of these loops.*[0-9a-f]{24},\s+[0-9a-f]{24}.*terraform import`),
+		}},
+	})
+	if n := len(s.Loops()); n != 2 {
+		t.Errorf("the server holds %d loops, want exactly the 2 created", n)
+	}
+	s.SetFaults(emulator.Faults{})
+	for _, l := range s.Loops() {
+		s.DeleteLoop(l.ID)
+	}
+}
+
+// The API key never appears in the provider's or Terraform's logs, even at
+// TRACE, nor in plan output or state.
+func TestAccProvider_apiKeyNeverLogged(t *testing.T) {
+	s := newTestServer(t, emulator.Config{APIKey: "hitl_live_SECRETKEY0123456789abcdef"})
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	// The key comes from the environment, as recommended: a key written
+	// into a configuration file is that file's problem (the test framework
+	// logs configurations verbatim).
+	t.Setenv(envAPIKey, s.APIKey())
+
+	cfg := fmt.Sprintf(`
+provider "hitl" {
+  base_url = %q
+}
+
+resource "hitl_loop" "test" {
+  name = "Secrets"
+  icon = "lock"
+}
+`, s.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func(state *tfjson.State) error {
+					if strings.Contains(fmt.Sprint(state.Values), s.APIKey()) {
+						return fmt.Errorf("the API key is in state")
+					}
+					return nil
+				})},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCheckFunc(func(plan *tfjson.Plan) error {
+					if strings.Contains(fmt.Sprint(plan), s.APIKey()) {
+						return fmt.Errorf("the API key is in the plan")
+					}
+					return nil
+				})}},
+			},
+			{
+				// A failing call, whose error text is logged too.
+				PreConfig:   func() { s.DeleteLoop(s.Loops()[0].ID); s.SetFaults(emulator.Faults{MalformedRate: 1}) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`unexpected response from HITL API`),
+			},
+			{PreConfig: func() { s.SetFaults(emulator.Faults{}) }, Config: cfg},
+		},
+	})
+
+	logs, err := os.ReadFile(filepath.Join(logDir, t.Name()+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The logs must really hold TRACE output of the provider and its HTTP
+	// calls, or this test would prove nothing.
+	for _, want := range []string{"HITL API request", "tf_rpc=ConfigureProvider", "[TRACE] sdk.proto"} {
+		if !strings.Contains(string(logs), want) {
+			t.Fatalf("the captured logs (%d bytes) lack %q", len(logs), want)
+		}
+	}
+	if i := strings.Index(string(logs), s.APIKey()); i >= 0 {
+		t.Errorf("the API key appears in the TRACE logs: %q", string(logs)[max(0, i-200):i+40])
+	}
+	if strings.Contains(string(logs), "SECRETKEY") {
+		t.Error("part of the API key appears in the TRACE logs")
+	}
+}
