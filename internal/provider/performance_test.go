@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+)
+
+// expectCalls checks the API calls the server has seen since the last
+// reset, exactly: a regression that adds a read-back or loses batching
+// fails it.
+func expectCalls(s *testServer, want map[string]int) plancheck.PlanCheck {
+	return planCheckFunc(func(*tfjson.Plan) error {
+		if got := s.Calls(); !maps.Equal(got, want) {
+			return fmt.Errorf("API calls %v, want %v", got, want)
+		}
+		return nil
+	})
+}
+
+// The cost of a plan stays flat as a configuration grows: refreshing 50
+// loops takes one list call. Creates, updates and deletes take one call
+// each and nothing else.
+func TestAccLoopResource_callCounts(t *testing.T) {
+	const n = 50
+	s := newTestServer(t, emulator.Config{})
+	reset := func() { s.ResetCalls() }
+	cfg := func(description string, providerExtra ...string) string {
+		return s.providerBlock(providerExtra...) + fmt.Sprintf(`
+resource "hitl_loop" "many" {
+  count       = %d
+  name        = "Reviewers ${count.index}"
+  description = %q
+  icon        = "eye"
+}
+`, n, description)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{
+				// Apply: exactly n creates, no read-back.
+				PreConfig: reset,
+				Config:    cfg("first"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPreRefresh: []plancheck.PlanCheck{expectCalls(s, map[string]int{"POST /api/loops": n})},
+				},
+			},
+			{
+				// A no-op plan: one list serves every refresh.
+				PreConfig: reset,
+				Config:    cfg("first"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					expectCalls(s, map[string]int{"GET /api/loops": 1}),
+				}},
+			},
+			{
+				// Update in place: one list for the refresh, one PUT each.
+				PreConfig: reset,
+				Config:    cfg("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:            []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 1})},
+					PostApplyPreRefresh: []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 1, "PUT /api/loops/{id}": n})},
+				},
+			},
+			{
+				// With batching off, every loop is read on its own.
+				PreConfig: reset,
+				Config:    cfg("second", "batch_refresh = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					expectCalls(s, map[string]int{"GET /api/loops/{id}": n}),
+				}},
+			},
+		},
+	})
+}
