@@ -27,6 +27,11 @@ type options struct {
 	// RepoRoot is the repository checkout; by default the module root
 	// found above the working directory.
 	RepoRoot string
+
+	// afterApply, when set, is called with the output of `terraform output
+	// -json` and the emulator's loops before the destroy; an error ends
+	// the demo. Tests use it to look at what was applied.
+	afterApply func(outputJSON []byte, loops []emulator.Loop) error
 }
 
 // errInterrupted is returned when Ctrl-C or SIGTERM ended the demo.
@@ -207,6 +212,11 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 	var out strings.Builder
 	if err := s.execOutput(ctx, workDir, env, &out, s.terraform, "output", "-json"); err != nil {
 		return nil, fmt.Errorf("terraform output -json: %w", err)
+	}
+	if s.opts.afterApply != nil {
+		if err := s.opts.afterApply([]byte(out.String()), emu.Loops()); err != nil {
+			return nil, err
+		}
 	}
 	codes, err := qrCodes([]byte(out.String()))
 	if err != nil {
