@@ -12,6 +12,7 @@ package emulator
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	mrand "math/rand/v2"
 	"net/http"
@@ -242,11 +243,10 @@ func (e *Emulator) accountForEmailLocked(email string) *account {
 // ObjectID, which is what the live API returns.
 func (e *Emulator) newIDLocked() string {
 	for {
-		var b [12]byte
-		for i := range b {
-			b[i] = byte(e.ids.Uint32())
-		}
-		id := hex.EncodeToString(b[:])
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], e.ids.Uint64())
+		binary.BigEndian.PutUint64(b[8:], e.ids.Uint64())
+		id := hex.EncodeToString(b[:12])
 		if _, dup := e.usedIDs[id]; !dup {
 			e.usedIDs[id] = struct{}{}
 			return id

@@ -56,14 +56,6 @@ func (r *result) data(t *testing.T, v any) {
 	}
 }
 
-// dataString returns the envelope's data when it is a JSON string.
-func (r *result) dataString(t *testing.T) string {
-	t.Helper()
-	var s string
-	r.data(t, &s)
-	return s
-}
-
 // do sends a request with the owner's key.
 func (f *fixture) do(method, path string, body any) *result {
 	f.t.Helper()
@@ -121,7 +113,7 @@ func (f *fixture) send(auth, method, path string, body any) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	res := &result{status: resp.StatusCode, header: resp.Header}
 	if res.raw, err = io.ReadAll(resp.Body); err != nil {
 		return nil, err

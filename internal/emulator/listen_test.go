@@ -32,7 +32,7 @@ func TestListen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /test: %d", resp.StatusCode)
 	}
@@ -42,7 +42,7 @@ func TestListen(t *testing.T) {
 	}
 	stopped = true
 	if resp, err := http.DefaultClient.Do(req); err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Fatal("the server still answers after shutdown")
 	}
 }

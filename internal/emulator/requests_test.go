@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -125,7 +126,7 @@ func TestCreateRequestDefaults(t *testing.T) {
 	}
 	snap, ok := f.emu.Request(id)
 	if !ok || snap.ImageURL != "https://example.com/a.png" || snap.CallbackURL != "https://example.com/hook" ||
-		snap.DefaultResponse != "reject" || snap.Context.(map[string]any)["k"] != "v" {
+		snap.DefaultResponse != "reject" || !reflect.DeepEqual(snap.Context, map[string]any{"k": "v"}) {
 		t.Fatalf("snapshot %+v", snap)
 	}
 }
@@ -446,12 +447,14 @@ func TestReviewerActions(t *testing.T) {
 		t.Fatal("claimed a missing request")
 	}
 
+	answer := map[string]any{"selected_value": "approve"}
 	snap, _ := f.emu.Request(id)
-	if snap.Status != "completed" || snap.ResponseData.(map[string]any)["selected_value"] != "approve" || snap.ResponseAt == nil {
+	data, ok := snap.ResponseData.(map[string]any)
+	if !ok || snap.Status != "completed" || !reflect.DeepEqual(data, answer) || snap.ResponseAt == nil {
 		t.Fatalf("snapshot %+v", snap)
 	}
-	snap.ResponseData.(map[string]any)["selected_value"] = "mutated"
-	if again, _ := f.emu.Request(id); again.ResponseData.(map[string]any)["selected_value"] != "approve" {
+	data["selected_value"] = "mutated"
+	if again, _ := f.emu.Request(id); !reflect.DeepEqual(again.ResponseData, answer) {
 		t.Fatal("a snapshot shares state with the emulator")
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -140,24 +141,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			_ = shutdown(context.Background())
 			return err
 		}
-		defer os.Remove(o.urlFile)
+		// A URL file outliving the server would point scripts at nothing.
+		defer func() { _ = os.Remove(o.urlFile) }()
 	}
-
-	fmt.Fprintf(stdout, "HITL emulator listening on %s\n", baseURL)
-	fmt.Fprintf(stdout, "export HITL_BASE_URL=%s\n", baseURL)
-	if o.keyFromCaller {
-		// A key supplied by the caller may be a real one: never print it.
-		fmt.Fprintln(stdout, "# HITL_API_KEY: the key given by -api-key or $HITL_API_KEY")
-	} else {
-		// A generated key is a throwaway for this local process.
-		fmt.Fprintf(stdout, "export HITL_API_KEY=%s\n", emu.APIKey())
+	if _, err := io.WriteString(stdout, banner(baseURL, emu.APIKey(), o.keyFromCaller)); err != nil {
+		_ = shutdown(context.Background())
+		return err
 	}
 
 	<-ctx.Done()
-	fmt.Fprintln(stderr, "hitl-emulator: shutting down")
+	_, _ = fmt.Fprintln(stderr, "hitl-emulator: shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return shutdown(shutdownCtx)
+}
+
+// banner is what a person starting the emulator pastes into a shell.
+func banner(baseURL, apiKey string, keyFromCaller bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HITL emulator listening on %s\n", baseURL)
+	fmt.Fprintf(&b, "export HITL_BASE_URL=%s\n", baseURL)
+	if keyFromCaller {
+		// A key supplied by the caller may be a real one: never print it.
+		b.WriteString("# HITL_API_KEY: the key given by -api-key or $HITL_API_KEY\n")
+	} else {
+		// A generated key is a throwaway for this local process.
+		fmt.Fprintf(&b, "export HITL_API_KEY=%s\n", apiKey)
+	}
+	return b.String()
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so that a
@@ -167,9 +178,9 @@ func writeFileAtomic(path, content string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // No-op after a successful rename.
+	defer func() { _ = os.Remove(tmp.Name()) }() // Fails harmlessly after the rename.
 	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -77,7 +78,7 @@ func TestRun(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-url-file", urlFile,
 			"-auto-respond", "approve", "-auto-respond-delay", "0s"}, w, io.Discard, noEnv)
-		w.Close()
+		_ = w.Close()
 	}()
 
 	lines := bufio.NewScanner(out)
@@ -117,7 +118,7 @@ func TestRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var env struct {
 			Data map[string]any `json:"data"`
 		}
@@ -126,12 +127,12 @@ func TestRun(t *testing.T) {
 		}
 		return env.Data
 	}
-	loop := call(http.MethodPost, "/api/loops", map[string]any{"name": "n", "icon": "eye"})["loop"].(map[string]any)
-	created := call(http.MethodPost, "/api/loops/"+loop["id"].(string)+"/requests", map[string]any{
+	loop, _ := call(http.MethodPost, "/api/loops", map[string]any{"name": "n", "icon": "eye"})["loop"].(map[string]any)
+	created := call(http.MethodPost, fmt.Sprintf("/api/loops/%v/requests", loop["id"]), map[string]any{
 		"processing_type": "deferred", "type": "markdown", "priority": "low",
 		"request_text": "ok?", "response_type": "text",
 	})
-	got := call(http.MethodGet, "/api/requests/"+created["request_id"].(string), nil)["request"].(map[string]any)
+	got, _ := call(http.MethodGet, fmt.Sprintf("/api/requests/%v", created["request_id"]), nil)["request"].(map[string]any)
 	if got["status"] != "completed" || got["response_data"] != "approve" {
 		t.Fatalf("auto-responded request %v", got)
 	}
