@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
@@ -44,7 +44,7 @@ const emulatorShutdownTimeout = 5 * time.Second
 // run performs the whole demo and prints its progress to stdout; terraform
 // and go write their own output to stdout and stderr as usual.
 func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
-	terraform, err := findTerraform(opts.Terraform)
+	terraform, err := devenv.FindTerraform(opts.Terraform)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if opts.RepoRoot, err = findModuleRoot(wd); err != nil {
+		if opts.RepoRoot, err = devenv.FindModuleRoot(wd); err != nil {
 			return err
 		}
 	}
@@ -119,28 +119,20 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 	pluginDir := filepath.Join(tmp, "plugins")
 	workDir := filepath.Join(tmp, "work")
 	cliConfig := filepath.Join(tmp, "terraform.rc")
-	if err := os.WriteFile(cliConfig, []byte(cliConfigFile(pluginDir)), 0o600); err != nil {
+	if err := devenv.WriteCLIConfig(cliConfig, pluginDir); err != nil {
 		return nil, err
 	}
-	env := terraformEnv(os.Environ(), map[string]string{"TF_CLI_CONFIG_FILE": cliConfig})
+	env := devenv.TerraformEnv(os.Environ(), map[string]string{"TF_CLI_CONFIG_FILE": cliConfig})
 
-	version, err := terraformVersion(ctx, s.terraform, env)
+	version, err := devenv.TerraformVersion(ctx, s.terraform, env)
 	if err != nil {
 		return nil, err
 	}
 	s.say("Using Terraform %s (%s)", version, s.terraform)
 
 	s.say("Building the provider")
-	binary := filepath.Join(pluginDir, "terraform-provider-hitl")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		return nil, errors.New("the go command was not found on PATH; the demo builds the provider from source and needs Go")
-	}
-	if err := s.exec(ctx, s.opts.RepoRoot, nil, gobin, "build", "-o", binary, "."); err != nil {
-		return nil, fmt.Errorf("building the provider: %w", err)
+	if _, err := devenv.BuildProvider(ctx, s.opts.RepoRoot, pluginDir, s.stdout, s.stderr); err != nil {
+		return nil, err
 	}
 
 	emu := emulator.New(emulator.Config{})
@@ -161,7 +153,7 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 	}
 	s.say("Copied %s to a temporary working directory; the repository stays untouched", displayPath(s.opts.Example))
 
-	env = terraformEnv(os.Environ(), map[string]string{
+	env = devenv.TerraformEnv(os.Environ(), map[string]string{
 		"TF_CLI_CONFIG_FILE": cliConfig,
 		"HITL_BASE_URL":      baseURL,
 		"HITL_API_KEY":       emu.APIKey(),
@@ -201,6 +193,7 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 	for _, l := range loops {
 		names = append(names, l.Name)
 	}
+	sort.Strings(names)
 	s.say("The emulator now holds %d loop(s): %s", len(loops), strings.Join(names, ", "))
 
 	s.say("terraform output")
@@ -251,27 +244,10 @@ func (s *session) exec(ctx context.Context, dir string, env []string, name strin
 
 // execOutput runs a command with its standard output going to stdout.
 func (s *session) execOutput(ctx context.Context, dir string, env []string, stdout io.Writer, name string, args ...string) error {
-	cmd := command(ctx, dir, env, name, args...)
+	cmd := devenv.Command(ctx, dir, env, name, args...)
 	cmd.Stdout = stdout
 	cmd.Stderr = s.stderr
 	return cmd.Run()
-}
-
-// command prepares a child process that, when ctx ends, is asked to stop
-// with an interrupt (terraform then releases its state cleanly) and killed
-// only if it has not exited a while later.
-func command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.Cancel = func() error {
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			return cmd.Process.Kill()
-		}
-		return nil
-	}
-	cmd.WaitDelay = 20 * time.Second
-	return cmd
 }
 
 // isTerminal reports whether w is a terminal (a character device).

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
@@ -25,7 +26,7 @@ func accTerraform(t *testing.T) string {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 to run it")
 	}
-	tf, err := findTerraform(os.Getenv("TF_ACC_TERRAFORM_PATH"))
+	tf, err := devenv.FindTerraform(os.Getenv("TF_ACC_TERRAFORM_PATH"))
 	if err != nil {
 		t.Fatal(err)
 	}

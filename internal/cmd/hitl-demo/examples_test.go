@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/provider"
@@ -74,7 +75,7 @@ func exampleDir(t *testing.T, rel string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := findModuleRoot(wd)
+	root, err := devenv.FindModuleRoot(wd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,152 +9,16 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 )
-
-// modulePath identifies the repository's go.mod.
-const modulePath = "github.com/hitl-sh/terraform-provider-hitl"
 
 // qrPrefix starts every qr_code_base64 value.
 const qrPrefix = "data:image/png;base64,"
 
 // pngSignature starts every PNG file.
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
-
-// findTerraform returns the terraform binary to use: the given path, or
-// terraform on PATH. The error tells a newcomer what to do.
-func findTerraform(given string) (string, error) {
-	if given != "" {
-		path, err := exec.LookPath(given)
-		if err != nil {
-			return "", fmt.Errorf("terraform binary %q cannot be run: %w", given, err)
-		}
-		return path, nil
-	}
-	path, err := exec.LookPath("terraform")
-	if err != nil {
-		return "", errors.New("the terraform CLI was not found on PATH.\n" +
-			"The demo drives the real Terraform CLI (1.0 or newer). Install it from\n" +
-			"https://developer.hashicorp.com/terraform/install or your package manager,\n" +
-			"check that `terraform version` works, and run make demo again.\n" +
-			"A terraform binary elsewhere can be given with: make demo TERRAFORM=/path/to/terraform")
-	}
-	return path, nil
-}
-
-// findModuleRoot returns the nearest directory at or above dir whose go.mod
-// declares this module.
-func findModuleRoot(dir string) (string, error) {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for d := dir; ; {
-		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && declaresModule(data) {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("%s is not inside a checkout of %s: run the demo from the repository (make demo)", dir, modulePath)
-		}
-		d = parent
-	}
-}
-
-func declaresModule(gomod []byte) bool {
-	sc := bufio.NewScanner(bytes.NewReader(gomod))
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 2 && fields[0] == "module" && strings.Trim(fields[1], `"`) == modulePath {
-			return true
-		}
-	}
-	return false
-}
-
-// terraformVersion returns the CLI's version, and an error when it is older
-// than 1.0, which the provider's protocol 6 needs.
-func terraformVersion(ctx context.Context, terraform string, env []string) (string, error) {
-	var out, errOut bytes.Buffer
-	cmd := command(ctx, "", env, terraform, "version", "-json")
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%s version failed: %w\n%s", terraform, err, errOut.String())
-	}
-	return parseTerraformVersion(out.Bytes())
-}
-
-func parseTerraformVersion(versionJSON []byte) (string, error) {
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(versionJSON, &v); err != nil || v.Version == "" {
-		return "", errors.New("could not read the version of terraform; the demo needs Terraform 1.0 or newer")
-	}
-	major, err := strconv.Atoi(strings.SplitN(v.Version, ".", 2)[0])
-	if err != nil {
-		return "", fmt.Errorf("unexpected terraform version %q", v.Version)
-	}
-	if major < 1 {
-		return "", fmt.Errorf("terraform %s is too old: the provider needs Terraform 1.0 or newer", v.Version)
-	}
-	return v.Version, nil
-}
-
-// cliConfigFile is a Terraform CLI configuration that takes hitl-sh/hitl
-// from pluginDir and everything else from the registry as usual.
-func cliConfigFile(pluginDir string) string {
-	return "# Written by hitl-demo for a single run and removed afterwards.\n" +
-		"provider_installation {\n" +
-		"  dev_overrides {\n" +
-		"    \"hitl-sh/hitl\" = " + hclString(filepath.ToSlash(pluginDir)) + "\n" +
-		"  }\n" +
-		"  direct {}\n" +
-		"}\n"
-}
-
-// hclString quotes s as an HCL string literal.
-func hclString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`, "${", "$${", "%{", "%%{")
-	return `"` + r.Replace(s) + `"`
-}
-
-// terraformEnv returns base with the variables in set replacing any
-// existing ones, and without the variables that would make Terraform use
-// another configuration, provider, working directory or account.
-func terraformEnv(base []string, set map[string]string) []string {
-	drop := func(key string) bool {
-		if _, ok := set[key]; ok {
-			return true
-		}
-		switch key {
-		case "TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG", "TF_REATTACH_PROVIDERS", "TF_DATA_DIR", "TF_WORKSPACE",
-			"HITL_API_KEY", "HITL_BASE_URL":
-			return true
-		}
-		return strings.HasPrefix(key, "TF_CLI_ARGS")
-	}
-	out := make([]string, 0, len(base)+len(set))
-	for _, kv := range base {
-		key, _, _ := strings.Cut(kv, "=")
-		if !drop(key) {
-			out = append(out, kv)
-		}
-	}
-	keys := make([]string, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		out = append(out, k+"="+set[k])
-	}
-	return out
-}
 
 // copyConfig copies the Terraform configuration in src to dst, leaving out
 // anything a previous run left behind there (.terraform, state, lock file)
