@@ -8,7 +8,7 @@ terraform {
 }
 
 # The API key is read from the HITL_API_KEY environment variable, which
-# keeps it out of configuration files and state:
+# keeps it out of configuration files:
 #
 #   export HITL_API_KEY="..."
 provider "hitl" {}
