@@ -159,7 +159,10 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 }
 
 func newTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if def, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = def.Clone()
+	}
 	// Terraform reads and writes with up to 10 resources at once by default;
 	// keep enough idle connections that none of them has to re-dial.
 	t.MaxIdleConnsPerHost = 32

@@ -230,10 +230,10 @@ func decode(method, path string, a attempt, out any) error {
 
 // snippet returns the start of a body as printable text.
 func snippet(body []byte) string {
-	const max = 80
+	const maxLen = 80
 	s := string(body)
-	if len(s) > max {
-		s = s[:max] + "…"
+	if len(s) > maxLen {
+		s = s[:maxLen] + "…"
 	}
 	return strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {

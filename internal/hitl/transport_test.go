@@ -166,7 +166,8 @@ func TestCreateRetriedWhenConnectionRefused(t *testing.T) {
 	c, err := New("hitl_test_key", WithBaseURL("http://"+addr+"/v1"), WithRetryWait(time.Millisecond, 2*time.Millisecond),
 		WithMaxRetries(2), WithLogger(loggerFunc(func(msg string, f map[string]any) {
 			if msg == "retrying HITL API request" {
-				logged = append(logged, f["reason"].(string))
+				reason, _ := f["reason"].(string)
+				logged = append(logged, reason)
 			}
 		})))
 	if err != nil {
