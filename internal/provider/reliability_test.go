@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
 // manyLoopsConfig declares n loops with distinct names.
@@ -121,31 +123,45 @@ func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {
 	})
 }
 
-// Two identical loops whose create answers are both lost cannot be told
-// apart: the run fails naming both candidates, and creates nothing more.
+// When the answer to a create is lost and two identical loops were made
+// during the run (here one by someone else at the same moment), the
+// provider cannot tell which is its own: the run fails naming both
+// candidates and creates nothing more.
 func TestAccLoopResource_ambiguousCreateNamesCandidates(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	cfg := s.providerBlock() + `
-resource "hitl_loop" "twin" {
-  count = 2
-  name  = "Twin"
-  icon  = "star"
-}
-`
+	twin, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := loopConfig(s, "Twin", "", "star")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			PreConfig:   func() { s.SetFaults(emulator.Faults{DropAfterWriteRate: 1}) },
-			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)outcome unknown.*cannot tell which of these loops.*[0-9a-f]{24},\s+[0-9a-f]{24}.*terraform import`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					if _, err := twin.CreateLoop(context.Background(), hitl.CreateLoopInput{Name: "Twin", Icon: "star"}); err != nil {
+						t.Fatal(err)
+					}
+					s.SetFaults(emulator.Faults{DropAfterWriteRate: 1})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)outcome unknown.*cannot tell which of these loops.*[0-9a-f]{24},\s+[0-9a-f]{24}.*terraform import`),
+			},
+			{
+				// Nothing was recorded in state: the next plan creates.
+				PreConfig: func() { s.SetFaults(emulator.Faults{}) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hitl_loop.test", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectLoopCount(s, 3)},
+			},
+		},
 	})
+	// Destroy removed the loop in state; the two candidates stay for the
+	// user to sort out, as the error said.
 	if n := len(s.Loops()); n != 2 {
-		t.Errorf("the server holds %d loops, want exactly the 2 created", n)
-	}
-	s.SetFaults(emulator.Faults{})
-	for _, l := range s.Loops() {
-		s.DeleteLoop(l.ID)
+		t.Errorf("the server holds %d loops, want the 2 candidates", n)
 	}
 }
 
