@@ -40,7 +40,7 @@ type options struct {
 }
 
 // Sampling interval of the provider's memory.
-const memoryInterval = 20 * time.Millisecond
+const sampleInterval = 20 * time.Millisecond
 
 // Attribute values before and after the update.
 const (
@@ -61,7 +61,7 @@ type bench struct {
 	binary    string
 	env       []string
 	emu       *emulator.Emulator
-	memory    bool
+	watch     bool // whether /proc can be sampled
 	stderr    io.Writer
 }
 
@@ -92,7 +92,7 @@ func run(ctx context.Context, opts options, stderr io.Writer) (results []result,
 		}
 	}()
 
-	b := &bench{opts: opts, terraform: terraform, tmp: tmp, stderr: stderr, memory: memoryWatchSupported()}
+	b := &bench{opts: opts, terraform: terraform, tmp: tmp, stderr: stderr, watch: procWatchSupported()}
 	results, env, err = b.run(ctx)
 	if ctx.Err() != nil {
 		return nil, "", errInterrupted
@@ -176,7 +176,7 @@ func (b *bench) warmUp(ctx context.Context) error {
 		if err := writeConfig(dir, cfg); err != nil {
 			return err
 		}
-		if _, err := b.terraformRun(ctx, dir, "plan", "-input=false", "-no-color"); err != nil {
+		if _, _, err := b.terraformRun(ctx, dir, "plan", "-input=false", "-no-color"); err != nil {
 			return fmt.Errorf("warm-up plan: %w", err)
 		}
 	}
@@ -222,12 +222,17 @@ func (b *bench) measureN(ctx context.Context, n int) ([]result, error) {
 
 		r := result{
 			N: n, Op: op, Wall: m.wall, Baseline: baseline.wall,
-			Floor:  apiFloor(op, n, b.opts.Parallelism, b.opts.Latency),
+			Floor: apiFloor(op, n, b.opts.Parallelism, b.opts.Latency),
+			CPU:   m.cpu, ProviderCPU: -1,
 			Calls:  calls,
-			PeakKB: m.peakKB, Processes: m.processes,
+			PeakKB: -1, Processes: -1,
 		}
-		b.say("N = %d, %s: %s (terraform_data %s, API floor %s), %d API calls, provider peak %s",
-			n, op, seconds(r.Wall), seconds(r.Baseline), seconds(r.Floor), r.TotalCalls(), formatMemory(r.PeakKB))
+		if m.provider != nil {
+			r.ProviderCPU, r.PeakKB, r.Processes = m.provider.CPU, m.provider.PeakKB, m.provider.Processes
+		}
+		b.say("N = %d, %s: %s (terraform_data %s, API floor %s), %d API calls, CPU %s (provider %s), provider peak %s",
+			n, op, seconds(r.Wall), seconds(r.Baseline), seconds(r.Floor), r.TotalCalls(),
+			seconds(r.CPU), formatCPU(r.ProviderCPU), formatMemory(r.PeakKB))
 		results = append(results, r)
 	}
 	return results, nil
@@ -258,23 +263,28 @@ func (b *bench) checkEmulator(n int, op operation) error {
 
 // measurement is what one terraform command cost.
 type measurement struct {
-	wall      time.Duration
-	peakKB    int64
-	processes int
+	wall time.Duration
+	// cpu is the CPU time of terraform and every process it started and
+	// waited for, the provider among them.
+	cpu time.Duration
+	// provider is what the provider processes used; nil when /proc
+	// cannot be read.
+	provider *procUsage
 }
 
-// measure runs the operation in dir, timing it and watching the provider's
-// memory meanwhile (also for terraform_data, so that both runs carry the
+// measure runs the operation in dir, timing it and watching the provider
+// processes meanwhile (also for terraform_data, so that both runs carry the
 // sampling's small cost).
 func (b *bench) measure(ctx context.Context, dir string, op operation) (measurement, error) {
-	var w *memWatcher
-	if b.memory {
-		w = watchMemory(b.binary, memoryInterval)
+	var w *procWatcher
+	if b.watch {
+		w = watchProcesses(b.binary, sampleInterval)
 	}
-	wall, err := b.terraformRun(ctx, dir, op.args(b.opts.Parallelism)...)
-	m := measurement{wall: wall, peakKB: -1, processes: -1}
+	wall, cpu, err := b.terraformRun(ctx, dir, op.args(b.opts.Parallelism)...)
+	m := measurement{wall: wall, cpu: cpu}
 	if w != nil {
-		m.peakKB, m.processes = w.Stop()
+		u := w.Stop()
+		m.provider = &u
 	}
 	var exit *exec.ExitError
 	if op == opPlan && errors.As(err, &exit) && exit.ExitCode() == 2 {
@@ -283,9 +293,10 @@ func (b *bench) measure(ctx context.Context, dir string, op operation) (measurem
 	return m, err
 }
 
-// terraformRun runs terraform in dir and returns its wall time. Its output
-// is shown with -verbose or when it fails.
-func (b *bench) terraformRun(ctx context.Context, dir string, args ...string) (time.Duration, error) {
+// terraformRun runs terraform in dir and returns its wall time and the CPU
+// time of it and its children. Its output is shown with -v or when it
+// fails.
+func (b *bench) terraformRun(ctx context.Context, dir string, args ...string) (wall, cpu time.Duration, err error) {
 	var out bytes.Buffer
 	cmd := devenv.Command(ctx, dir, b.env, b.terraform, args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -294,15 +305,20 @@ func (b *bench) terraformRun(ctx context.Context, dir string, args ...string) (t
 		cmd.Stderr = cmd.Stdout
 	}
 	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
+	err = cmd.Run()
+	wall = time.Since(start)
+	if cmd.ProcessState != nil {
+		// On Linux the rusage of a waited-for process includes that of
+		// the children it waited for in turn.
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if err != nil {
 		if !b.opts.Verbose {
 			fmt.Fprintf(b.stderr, "$ terraform %s\n%s", strings.Join(args, " "), out.String())
 		}
-		return wall, fmt.Errorf("terraform %s: %w", args[0], err)
+		return wall, cpu, fmt.Errorf("terraform %s: %w", args[0], err)
 	}
-	return wall, nil
+	return wall, cpu, nil
 }
 
 // hitlConfig is a configuration of n loops with the given description.

@@ -71,12 +71,16 @@ func TestOperationArgs(t *testing.T) {
 func sampleResults() []result {
 	return []result{
 		{N: 100, Op: opApply, Wall: 660 * time.Millisecond, Baseline: 100 * time.Millisecond, Floor: 500 * time.Millisecond,
+			CPU: 900 * time.Millisecond, ProviderCPU: 300 * time.Millisecond,
 			Calls: map[string]int{"POST /api/loops": 100}, PeakKB: 40 * 1024, Processes: 3},
 		{N: 100, Op: opPlan, Wall: 400 * time.Millisecond, Baseline: 100 * time.Millisecond, Floor: 50 * time.Millisecond,
+			CPU: 500 * time.Millisecond, ProviderCPU: 250 * time.Millisecond,
 			Calls: map[string]int{"GET /api/loops": 1}, PeakKB: 30 * 1024, Processes: 2},
 		{N: 100, Op: opDestroy, Wall: time.Second, Baseline: 100 * time.Millisecond, Floor: 550 * time.Millisecond,
+			CPU: time.Second, ProviderCPU: -1,
 			Calls: map[string]int{"DELETE /api/loops/{id}": 100, "GET /api/loops": 1, "GET /api/loops/{id}": 1}, PeakKB: -1, Processes: -1},
 		{N: 500, Op: opPlan, Wall: time.Second, Baseline: 500 * time.Millisecond, Floor: 50 * time.Millisecond,
+			CPU: 2 * time.Second, ProviderCPU: 0,
 			Calls: map[string]int{"GET /api/loops/{id}": 500}, PeakKB: 0, Processes: 0},
 	}
 }
@@ -94,11 +98,11 @@ func TestRenderTable(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"| 100 | apply | 0.66 s | 0.10 s | 0.50 s | 0.60 s | 1.10× | 100 | 100 × `POST /api/loops` | 40.0 MiB | 3 |",
-		"| 100 | no-op plan | 0.40 s | 0.10 s | 0.05 s | 0.15 s | 2.67× | 1 | 1 × `GET /api/loops` | 30.0 MiB | 2 |",
-		// Reads first, then writes; memory not measured.
-		"| 102 | 1 × `GET /api/loops`, 1 × `GET /api/loops/{id}`, 100 × `DELETE /api/loops/{id}` | n/a | n/a |",
-		"| not seen | 0 |",
+		"| 100 | apply | 0.66 s | 0.10 s | 0.50 s | 0.60 s | 1.10× | 0.90 s | 0.30 s | 100 | 100 × `POST /api/loops` | 40.0 MiB | 3 |",
+		"| 100 | no-op plan | 0.40 s | 0.10 s | 0.05 s | 0.15 s | 2.67× | 0.50 s | 0.25 s | 1 | 1 × `GET /api/loops` | 30.0 MiB | 2 |",
+		// Reads first, then writes; the provider not measured.
+		"| 1.00 s | n/a | 102 | 1 × `GET /api/loops`, 1 × `GET /api/loops/{id}`, 100 × `DELETE /api/loops/{id}` | n/a | n/a |",
+		"| 2.00 s | 0.00 s | 500 | 500 × `GET /api/loops/{id}` | not seen | 0 |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
@@ -199,33 +203,49 @@ func TestCommandIs(t *testing.T) {
 	}
 }
 
-// The watcher finds a running copy of a binary and reads its memory.
-func TestMemWatcher(t *testing.T) {
-	if !memoryWatchSupported() {
+// The watcher finds a running copy of a binary and reads its memory and
+// CPU time.
+func TestProcWatcher(t *testing.T) {
+	if !procWatchSupported() {
 		t.Skip("no /proc")
 	}
-	sleep, err := exec.LookPath("sleep")
+	sh, err := exec.LookPath("sh")
 	if err != nil {
-		t.Skip("no sleep command")
+		t.Skip("no sh")
 	}
 	// A private copy, so that no other process runs the same file.
-	bin := filepath.Join(t.TempDir(), "sleeper")
-	data, err := os.ReadFile(sleep)
+	bin := filepath.Join(t.TempDir(), "busy-shell")
+	data, err := os.ReadFile(sh)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w := watchMemory(bin, 5*time.Millisecond)
-	cmd := exec.Command(bin, "0.3")
+	w := watchProcesses(bin, 5*time.Millisecond)
+	// Spin for a while, with builtins only (no child processes), so that
+	// there is CPU time to see.
+	cmd := exec.Command(bin, "-c", `i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done`)
 	if err := cmd.Run(); err != nil {
 		w.Stop()
 		t.Fatal(err)
 	}
-	kb, n := w.Stop()
-	if n != 1 || kb <= 0 {
-		t.Errorf("watcher saw %d process(es), peak %d KiB; want 1 with some memory", n, kb)
+	u := w.Stop()
+	if u.Processes != 1 || u.PeakKB <= 0 || u.CPU <= 0 {
+		t.Errorf("watcher saw %+v; want 1 process with some memory and CPU time", u)
+	}
+}
+
+func TestParseCPUTime(t *testing.T) {
+	// A command name with a space and a parenthesis, as a process may set.
+	stat := "4242 (terraform-pro) x) S 4200 4242 4200 0 -1 4194560 2011 0 0 0 37 5 0 0 20 0 9 0 12345 1262308000 10000 18446744073709551615\n"
+	if got, ok := parseCPUTime([]byte(stat)); !ok || got != 420*time.Millisecond {
+		t.Errorf("parseCPUTime = %s, %v; want 420ms", got, ok)
+	}
+	for _, in := range []string{"", "4242 (x) S 1 2 3", "4242 no parenthesis S 1 2 3 4 5 6 7 8 9 10 11 12 13", "4242 (x) S 1 2 3 4 5 6 7 8 9 10 ten 12 13"} {
+		if got, ok := parseCPUTime([]byte(in)); ok {
+			t.Errorf("parseCPUTime(%q) = %s, true; want not parsed", in, got)
+		}
 	}
 }
 

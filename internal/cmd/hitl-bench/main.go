@@ -136,13 +136,18 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // renderReport is the Markdown printed and written to the results file.
 func renderReport(env string, results []result, targets []target) string {
-	return "## hitl-bench results\n\n" + env + "\n" + renderTable(results) +
-		"\nWall: the terraform command on `hitl_loop` resources. terraform_data: the same command on\n" +
-		"`terraform_data` resources. API floor: the round trips the API calls need at this latency.\n" +
-		"Limit: terraform_data + API floor. Calls: counted by the emulator. Provider peak RSS: the\n" +
-		"largest VmHWM of the provider processes the command started, sampled every 20 ms.\n" +
+	return "## hitl-bench results\n\n" + env + "\n" + renderTable(results) + "\n" + legend +
 		"\n### Targets\n\n" + renderTargets(targets)
 }
+
+// legend explains the columns of the table.
+const legend = `Wall: the terraform command on hitl_loop resources. terraform_data: the same command on
+terraform_data resources, Terraform's own cost. API floor: the round trips the API calls need
+at this latency. Limit: terraform_data + API floor. CPU: terraform and the provider together;
+Provider CPU: the provider processes alone. API calls: counted by the emulator. Provider peak
+RSS: the largest VmHWM of the provider processes the command started. The provider columns are
+sampled from /proc every 20 ms.
+`
 
 func writeReport(path, report string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

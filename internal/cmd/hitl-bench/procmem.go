@@ -14,14 +14,15 @@ import (
 // procRoot is where the process table is read; only Linux has one.
 const procRoot = "/proc"
 
-// memWatcher samples the peak resident memory of every running process of
-// one executable. Terraform starts a provider several times per command
-// (to validate, to plan, to apply), so it keeps the largest VmHWM seen and
-// counts the distinct processes.
+// procWatcher samples every running process of one executable: its peak
+// resident memory and the CPU time it has used. Terraform starts a provider
+// several times per command (to validate, to plan, to apply), so it keeps
+// the largest VmHWM seen, sums the CPU time over the processes and counts
+// them.
 //
 // Sampling misses a process that lives shorter than the interval, and sees
-// a process's peak only up to its last sample.
-type memWatcher struct {
+// a process's peak and CPU time only up to its last sample.
+type procWatcher struct {
 	binary   string
 	interval time.Duration
 
@@ -30,33 +31,43 @@ type memWatcher struct {
 
 	mu     sync.Mutex
 	peakKB int64
-	pids   map[int]bool
+	cpu    map[int]time.Duration // by pid, at the last sample
 }
 
-// memoryWatchSupported reports whether this system has a /proc to sample.
-func memoryWatchSupported() bool {
+// procUsage is what a procWatcher saw.
+type procUsage struct {
+	// PeakKB is the largest VmHWM in KiB, 0 when no process was seen.
+	PeakKB int64
+	// CPU is the user and system time of the processes.
+	CPU time.Duration
+	// Processes is the number of distinct processes.
+	Processes int
+}
+
+// procWatchSupported reports whether this system has a /proc to sample.
+func procWatchSupported() bool {
 	_, err := os.Stat(filepath.Join(procRoot, "self", "status"))
 	return err == nil
 }
 
-// watchMemory starts sampling the processes running binary every interval
-// until Stop.
-func watchMemory(binary string, interval time.Duration) *memWatcher {
+// watchProcesses starts sampling the processes running binary every
+// interval until Stop.
+func watchProcesses(binary string, interval time.Duration) *procWatcher {
 	if resolved, err := filepath.EvalSymlinks(binary); err == nil {
 		binary = resolved
 	}
-	w := &memWatcher{
+	w := &procWatcher{
 		binary:   binary,
 		interval: interval,
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
-		pids:     map[int]bool{},
+		cpu:      map[int]time.Duration{},
 	}
 	go w.loop()
 	return w
 }
 
-func (w *memWatcher) loop() {
+func (w *procWatcher) loop() {
 	defer close(w.done)
 	t := time.NewTicker(w.interval)
 	defer t.Stop()
@@ -70,17 +81,20 @@ func (w *memWatcher) loop() {
 	}
 }
 
-// Stop ends the sampling and returns the largest VmHWM seen, in KiB (0 when
-// no process was seen), and the number of distinct processes.
-func (w *memWatcher) Stop() (peakKB int64, processes int) {
+// Stop ends the sampling and returns what it saw.
+func (w *procWatcher) Stop() procUsage {
 	close(w.stop)
 	<-w.done
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.peakKB, len(w.pids)
+	u := procUsage{PeakKB: w.peakKB, Processes: len(w.cpu)}
+	for _, d := range w.cpu {
+		u.CPU += d
+	}
+	return u
 }
 
-func (w *memWatcher) sample() {
+func (w *procWatcher) sample() {
 	entries, err := os.ReadDir(procRoot)
 	if err != nil {
 		return
@@ -102,9 +116,17 @@ func (w *memWatcher) sample() {
 		if !ok {
 			continue
 		}
+		stat, err := os.ReadFile(filepath.Join(dir, "stat"))
+		if err != nil {
+			continue
+		}
+		cpu, ok := parseCPUTime(stat)
+		if !ok {
+			continue
+		}
 		w.mu.Lock()
-		w.pids[pid] = true
 		w.peakKB = max(w.peakKB, kb)
+		w.cpu[pid] = max(w.cpu[pid], cpu)
 		w.mu.Unlock()
 	}
 }
@@ -112,7 +134,7 @@ func (w *memWatcher) sample() {
 // runsBinary reports whether the process in the /proc directory dir runs
 // the watched binary: its exe link points at it, or, when the link cannot
 // be read, its command line starts with it.
-func (w *memWatcher) runsBinary(dir string) bool {
+func (w *procWatcher) runsBinary(dir string) bool {
 	if exe, err := os.Readlink(filepath.Join(dir, "exe")); err == nil {
 		return exe == w.binary
 	}
@@ -151,4 +173,30 @@ func parseVmHWM(status []byte) (kb int64, ok bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// clockTick is the unit of the CPU times in /proc/PID/stat (USER_HZ), 100
+// per second on every Linux architecture Go supports.
+const clockTick = 10 * time.Millisecond
+
+// parseCPUTime returns the user plus system CPU time of a /proc/PID/stat
+// line: fields 14 and 15, counted after the parenthesised command name,
+// which may itself contain spaces and parentheses.
+func parseCPUTime(stat []byte) (time.Duration, bool) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, false
+	}
+	// fields[0] is field 3 (state), so utime (14) and stime (15) are
+	// fields[11] and fields[12].
+	fields := strings.Fields(string(stat[i+1:]))
+	if len(fields) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil || utime < 0 || stime < 0 {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * clockTick, true
 }

@@ -84,6 +84,10 @@ type result struct {
 	Baseline time.Duration
 	// Floor is apiFloor for the operation.
 	Floor time.Duration
+	// CPU is the CPU time of terraform and the provider processes it
+	// started; ProviderCPU that of the provider processes alone, -1 when
+	// not measured.
+	CPU, ProviderCPU time.Duration
 	// Calls are the API calls the emulator received, by method and path.
 	Calls map[string]int
 	// PeakKB is the largest VmHWM of a provider process in KiB, 0 when
@@ -117,12 +121,13 @@ func (r result) TotalCalls() int {
 // renderTable returns the results as a Markdown table.
 func renderTable(results []result) string {
 	var b strings.Builder
-	b.WriteString("| N | Operation | Wall | terraform_data | API floor | Limit | Wall / limit | API calls | Calls by endpoint | Provider peak RSS | Provider processes |\n")
-	b.WriteString("|--:|---|--:|--:|--:|--:|--:|--:|---|--:|--:|\n")
+	b.WriteString("| N | Operation | Wall | terraform_data | API floor | Limit | Wall / limit | CPU | Provider CPU | API calls | Calls by endpoint | Provider peak RSS | Provider processes |\n")
+	b.WriteString("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %.2f× | %d | %s | %s | %s |\n",
-			r.N, r.Op, seconds(r.Wall), seconds(r.Baseline), seconds(r.Floor), seconds(r.Limit()),
-			r.Ratio(), r.TotalCalls(), formatCalls(r.Calls), formatMemory(r.PeakKB), formatCount(r.Processes))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %.2f× | %s | %s | %d | %s | %s | %s |\n",
+			r.N, r.Op, seconds(r.Wall), seconds(r.Baseline), seconds(r.Floor), seconds(r.Limit()), r.Ratio(),
+			seconds(r.CPU), formatCPU(r.ProviderCPU), r.TotalCalls(), formatCalls(r.Calls),
+			formatMemory(r.PeakKB), formatCount(r.Processes))
 	}
 	return b.String()
 }
@@ -160,6 +165,13 @@ func formatCalls(calls map[string]int) string {
 		parts[i] = fmt.Sprintf("%d × `%s`", calls[k], k)
 	}
 	return strings.Join(parts, ", ")
+}
+
+func formatCPU(d time.Duration) string {
+	if d < 0 {
+		return "n/a"
+	}
+	return seconds(d)
 }
 
 func formatMemory(kb int64) string {
