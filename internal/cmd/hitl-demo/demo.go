@@ -165,7 +165,7 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 		if !s.color {
 			args = append(args, "-no-color")
 		}
-		return s.exec(ctx, workDir, env, s.terraform, args...)
+		return s.exec(ctx, workDir, env, s.stdout, s.terraform, args...)
 	}
 
 	// From here on something may exist on the emulator: destroy it on the
@@ -203,7 +203,7 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 
 	s.say("Decoding the QR codes from terraform output -json")
 	var out strings.Builder
-	if err := s.execOutput(ctx, workDir, env, &out, s.terraform, "output", "-json"); err != nil {
+	if err := s.exec(ctx, workDir, env, &out, s.terraform, "output", "-json"); err != nil {
 		return nil, fmt.Errorf("terraform output -json: %w", err)
 	}
 	if s.opts.afterApply != nil {
@@ -236,14 +236,9 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 	return files, nil
 }
 
-// exec runs a command with its output going to the demo's stdout and
-// stderr. env nil means the demo's own environment.
-func (s *session) exec(ctx context.Context, dir string, env []string, name string, args ...string) error {
-	return s.execOutput(ctx, dir, env, s.stdout, name, args...)
-}
-
-// execOutput runs a command with its standard output going to stdout.
-func (s *session) execOutput(ctx context.Context, dir string, env []string, stdout io.Writer, name string, args ...string) error {
+// exec runs a command in dir with its standard output going to stdout and
+// its standard error to the demo's.
+func (s *session) exec(ctx context.Context, dir string, env []string, stdout io.Writer, name string, args ...string) error {
 	cmd := devenv.Command(ctx, dir, env, name, args...)
 	cmd.Stdout = stdout
 	cmd.Stderr = s.stderr
