@@ -201,6 +201,7 @@ func userAgent(providerVersion, terraformVersion string) string {
 func (p *HITLProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewLoopResource,
+		NewRequestResource,
 	}
 }
 
@@ -209,5 +210,6 @@ func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewLoopDataSource,
 		NewLoopsDataSource,
 		NewAPIKeyDataSource,
+		NewRequestDataSource,
 	}
 }

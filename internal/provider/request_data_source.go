@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+var _ datasource.DataSourceWithConfigure = &RequestDataSource{}
+
+// RequestDataSource reads one review request by id.
+type RequestDataSource struct {
+	data *providerData
+}
+
+// NewRequestDataSource returns the hitl_request data source.
+func NewRequestDataSource() datasource.DataSource {
+	return &RequestDataSource{}
+}
+
+func (d *RequestDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_request"
+}
+
+func (d *RequestDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := requestDataSourceAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: requestDocs.ID,
+		Required:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a review request by id: what was asked, its status and, once there is one, the answer. " +
+			"Use it for requests sent by another configuration or application, such as one whose id a pipeline passes in.",
+		Attributes: attrs,
+	}
+}
+
+func (d *RequestDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config requestModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics) {
+		return
+	}
+	id := config.ID.ValueString()
+	q, err := d.data.client.GetRequest(ctx, id)
+	switch {
+	case hitl.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Error reading review request",
+			fmt.Sprintf("There is no request with id %q: %s.\n\nCheck the id; deleting a loop deletes its requests too.", id, err))
+		return
+	case hitl.IsForbidden(err):
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Error reading review request",
+			fmt.Sprintf("%s.\n\nThe request exists but belongs to a loop the API key's account may not see. "+
+				"Use the API key of the loop's creator.", err))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error reading review request", err))
+		return
+	}
+	var state requestModel
+	state.setFromAPI(q)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}

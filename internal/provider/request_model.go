@@ -1,0 +1,461 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// This file holds what the hitl_request resource and data source have in
+// common: the request's attributes, their descriptions, and the mapping
+// between Terraform values and the API's request object.
+
+// Documented limits and values of a request's fields, enforced at plan time.
+const (
+	requestTextMaxChars   = 2000
+	requestTimeoutMinSecs = 60
+	requestTimeoutMaxSecs = 86400
+
+	requestDefaultPriority       = "medium"
+	requestDefaultProcessingType = processingTimeSensitive
+	requestDefaultType           = contentMarkdown
+
+	processingTimeSensitive = "time-sensitive"
+	processingDeferred      = "deferred"
+	contentMarkdown         = "markdown"
+	contentImage            = "image"
+
+	responseSingleSelect = "single_select"
+	responseMultiSelect  = "multi_select"
+	responseRating       = "rating"
+	responseText         = "text"
+	responseNumber       = "number"
+)
+
+var (
+	requestPriorities      = []string{"low", "medium", "high", "critical"}
+	requestProcessingTypes = []string{processingTimeSensitive, processingDeferred}
+	requestContentTypes    = []string{contentMarkdown, contentImage}
+	requestResponseTypes   = []string{responseSingleSelect, responseMultiSelect, responseRating, responseText, responseNumber}
+)
+
+// requestDocs are the descriptions of the request attributes.
+var requestDocs = struct {
+	ID, LoopID, RequestText, Priority, ProcessingType, TimeoutSeconds, Type, ImageURL                   string
+	ResponseType, ResponseConfig, Options, OptionValue, OptionLabel, OptionColor, Required              string
+	ScaleMin, ScaleMax, ScaleStep, Placeholder, MinLength, MaxLength, Min, Max                          string
+	DefaultResponse, Context, Tags, CallbackURL                                                         string
+	Status, TimeoutAt, CreatedAt, BroadcastedTo, ResponseData, Response, ResponseBy, ResponseAt         string
+	WaitForResponse, WaitTimeout, ApproveValues                                                         string
+	DataSourceTimeoutSeconds, DataSourceBroadcastedTo, DataSourceDefaultResponse, DataSourceOptionLabel string
+}{
+	ID:          "Identifier of the request: 24 hexadecimal characters.",
+	LoopID:      "Identifier of the loop whose reviewers receive the request. The loop needs at least one active member.",
+	RequestText: "The question shown to reviewers, in Markdown. 1 to 2000 characters.",
+	Priority:    "Priority shown to reviewers: `low`, `medium`, `high` or `critical`. Defaults to `medium`.",
+	ProcessingType: "`time-sensitive` (the default): reviewers must answer within `timeout_seconds`, which is then required. " +
+		"`deferred`: no urgency; the deadline is `timeout_seconds` if set and 30 days otherwise.",
+	TimeoutSeconds: "Seconds reviewers have to answer, from 60 to 86400 (24 hours). Required when `processing_type` is " +
+		"`time-sensitive`. When the deadline passes, `status` becomes `timeout` and `default_response`, if set, is recorded as the answer.",
+	Type:     "`markdown` (the default) for a text request, or `image` to have reviewers look at the image at `image_url`.",
+	ImageURL: "URL of the image to review. Required when `type` is `image`, and not allowed otherwise.",
+	ResponseType: "How reviewers answer: `single_select` or `multi_select` (pick among `response_config.options`), " +
+		"`rating` (a number on a scale), `text` or `number`.",
+	ResponseConfig: "Settings of the answer. Which attributes apply depends on `response_type`; the others are rejected at " +
+		"plan time: `options` and `required` for `single_select` and `multi_select`; `scale_min`, `scale_max` and `scale_step` " +
+		"for `rating`; `placeholder`, `min_length` and `max_length` for `text`; `min` and `max` for `number`.",
+	Options: "Choices of a `single_select` or `multi_select` request, in display order. Required, and not empty, for them.",
+	OptionValue: "Value recorded when a reviewer picks the option, and so what `response` shows. Unique within `options` " +
+		"and without commas, since `response` joins the values of a `multi_select` answer with commas.",
+	OptionLabel:           "Text shown to reviewers. Defaults to `value`.",
+	DataSourceOptionLabel: "Text shown to reviewers; null when the API holds the option as a bare value, which is then also its label.",
+	OptionColor:           "Color of the option in the app, such as `#16a34a`.",
+	Required:              "Whether the reviewer must pick an option.",
+	ScaleMin:              "Lowest rating. Must be less than `scale_max`.",
+	ScaleMax:              "Highest rating. Must be greater than `scale_min`.",
+	ScaleStep:             "Step between ratings, greater than 0, such as `0.5`.",
+	Placeholder:           "Hint shown in the empty answer field.",
+	MinLength:             "Fewest characters a text answer may have.",
+	MaxLength:             "Most characters a text answer may have; at least `min_length`.",
+	Min:                   "Smallest number a reviewer may answer.",
+	Max:                   "Largest number a reviewer may answer; at least `min`.",
+	DefaultResponse: "Answer recorded when nobody responds before the deadline, written the way `response` shows answers: " +
+		"an option value for `single_select`, option values separated by commas for `multi_select` (such as `grammar,accuracy`), " +
+		"a number such as `3` or `4.5` for `rating` and `number`, and the text itself for `text`. The provider sends it as " +
+		"the matching JSON value (a string, a list of strings or a number).",
+	DataSourceDefaultResponse: "Answer recorded when nobody responds before the deadline, in the form of `response`; null when none is set.",
+	Context:                   "Extra data for reviewers, as a JSON object; write it with `jsonencode({...})`. Anything else is rejected at plan time.",
+	Tags:                      "Labels of the request, for finding it later.",
+	CallbackURL: "`https://` URL to which HITL.sh POSTs the outcome when the request is completed, times out or is cancelled. " +
+		"Plain `http://` is refused because the payload carries the answer.",
+	Status: "`pending` (waiting for a reviewer), `claimed` (a reviewer is on it), `completed` (answered), `timeout` " +
+		"(the deadline passed) or `cancelled`. Refreshed on every read.",
+	TimeoutAt:     "When the request times out (RFC 3339).",
+	CreatedAt:     "When the request was created (RFC 3339).",
+	BroadcastedTo: "Number of reviewers the request was sent to, as the create response reports it.",
+	DataSourceTimeoutSeconds: "Seconds reviewers have to answer from `created_at`. For a `deferred` request created without " +
+		"a timeout, the API's default of 30 days.",
+	DataSourceBroadcastedTo: "Number of reviewers the request was sent to.",
+	ResponseData: "The answer exactly as the API returns it, JSON-encoded (decode it with `jsondecode`): the reviewer's answer " +
+		"once `status` is `completed`, the default response once it is `timeout`. Null while there is no answer.",
+	Response: "The answer as one string, for comparisons: a text or option answer is itself; a number is its decimal form " +
+		"(`4.5`); a list is its elements joined with commas (`grammar,accuracy`); an object such as " +
+		"`{\"selected_value\": \"approve\"}` is its `selected_value`; any other object is its JSON. Null while there is no answer.",
+	ResponseBy: "Identifier of the user who answered. Null before an answer and when the default response was recorded at the deadline.",
+	ResponseAt: "When the reviewer answered (RFC 3339). Null before an answer and when the default response was recorded at the deadline.",
+	WaitForResponse: "Whether `terraform apply` waits for the answer when it creates the request, so that `response` is known " +
+		"to the resources that depend on this one. Defaults to `false`: the request is sent and the apply goes on, and later " +
+		"refreshes pick up the answer. Changing it sends a new request.",
+	WaitTimeout: "How long create waits for an answer when `wait_for_response` is `true`, as a duration such as `30m` or `2h`. " +
+		"Defaults to `30m`. The create timeout of `timeouts` (which defaults to `wait_timeout` plus five minutes) bounds the " +
+		"wait too. When no answer comes in time, the apply fails and the request stays in state marked as tainted, so that " +
+		"the next apply cancels it and asks again. Can be changed without sending a new request.",
+	ApproveValues: "Answers that let the apply go on; `wait_for_response` must be `true`. When `response` is not exactly one " +
+		"of them, create fails with a message quoting the answer and who gave it. This includes a `timeout`: the recorded " +
+		"`default_response` is checked like any answer, and no answer at all fails. The request then stays in state marked " +
+		"as tainted, so resources that depend on it are neither created nor changed, and the next apply asks again. " +
+		"Changing it sends a new request.",
+}
+
+// optionAttrTypes is the object type of one element of response_config.options.
+var optionAttrTypes = map[string]attr.Type{
+	"value": types.StringType,
+	"label": types.StringType,
+	"color": types.StringType,
+}
+
+// responseConfigAttrTypes is the object type of response_config.
+var responseConfigAttrTypes = map[string]attr.Type{
+	"options":     types.ListType{ElemType: types.ObjectType{AttrTypes: optionAttrTypes}},
+	"required":    types.BoolType,
+	"scale_min":   types.Float64Type,
+	"scale_max":   types.Float64Type,
+	"scale_step":  types.Float64Type,
+	"placeholder": types.StringType,
+	"min_length":  types.Int64Type,
+	"max_length":  types.Int64Type,
+	"min":         types.Float64Type,
+	"max":         types.Float64Type,
+}
+
+// requestModel holds the attributes the resource and the data source share.
+type requestModel struct {
+	ID              types.String `tfsdk:"id"`
+	LoopID          types.String `tfsdk:"loop_id"`
+	RequestText     types.String `tfsdk:"request_text"`
+	Priority        types.String `tfsdk:"priority"`
+	ProcessingType  types.String `tfsdk:"processing_type"`
+	TimeoutSeconds  types.Int64  `tfsdk:"timeout_seconds"`
+	Type            types.String `tfsdk:"type"`
+	ImageURL        types.String `tfsdk:"image_url"`
+	ResponseType    types.String `tfsdk:"response_type"`
+	ResponseConfig  types.Object `tfsdk:"response_config"`
+	DefaultResponse types.String `tfsdk:"default_response"`
+	Context         types.String `tfsdk:"context"`
+	Tags            types.List   `tfsdk:"tags"`
+	CallbackURL     types.String `tfsdk:"callback_url"`
+	Status          types.String `tfsdk:"status"`
+	TimeoutAt       types.String `tfsdk:"timeout_at"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	BroadcastedTo   types.Int64  `tfsdk:"broadcasted_to"`
+	ResponseData    types.String `tfsdk:"response_data"`
+	Response        types.String `tfsdk:"response"`
+	ResponseBy      types.String `tfsdk:"response_by"`
+	ResponseAt      types.String `tfsdk:"response_at"`
+}
+
+// responseConfigModel is response_config. Its fields are framework values
+// so that it can be read from a configuration that holds unknown values.
+type responseConfigModel struct {
+	Options     types.List    `tfsdk:"options"`
+	Required    types.Bool    `tfsdk:"required"`
+	ScaleMin    types.Float64 `tfsdk:"scale_min"`
+	ScaleMax    types.Float64 `tfsdk:"scale_max"`
+	ScaleStep   types.Float64 `tfsdk:"scale_step"`
+	Placeholder types.String  `tfsdk:"placeholder"`
+	MinLength   types.Int64   `tfsdk:"min_length"`
+	MaxLength   types.Int64   `tfsdk:"max_length"`
+	Min         types.Float64 `tfsdk:"min"`
+	Max         types.Float64 `tfsdk:"max"`
+}
+
+// responseOptionModel is one element of response_config.options.
+type responseOptionModel struct {
+	Value types.String `tfsdk:"value"`
+	Label types.String `tfsdk:"label"`
+	Color types.String `tfsdk:"color"`
+}
+
+// setOutcome copies what changes over a request's life: its status and,
+// once there is one, the answer. The resource refreshes only these.
+func (m *requestModel) setOutcome(q *hitl.Request) {
+	m.Status = types.StringValue(q.Status)
+	m.TimeoutAt = types.StringValue(q.TimeoutAt)
+	m.CreatedAt = nonEmptyString(q.CreatedAt)
+	m.ResponseData = types.StringNull()
+	m.Response = types.StringNull()
+	if q.HasResponse() {
+		m.ResponseData = types.StringValue(compactJSON(q.ResponseData))
+		text, _ := hitl.AnswerText(q.ResponseData)
+		m.Response = types.StringValue(text)
+	}
+	m.ResponseBy = types.StringNull()
+	if q.ResponseBy != nil && q.ResponseBy.UserID != "" {
+		m.ResponseBy = types.StringValue(q.ResponseBy.UserID)
+	}
+	m.ResponseAt = types.StringPointerValue(q.ResponseAt)
+}
+
+// setFromAPI copies a whole request, as the data source shows it.
+func (m *requestModel) setFromAPI(q *hitl.Request) {
+	m.ID = types.StringValue(q.ID)
+	m.LoopID = types.StringValue(q.LoopID)
+	m.RequestText = types.StringValue(q.RequestText)
+	m.Priority = types.StringValue(q.Priority)
+	m.ProcessingType = types.StringValue(q.ProcessingType)
+	m.TimeoutSeconds = types.Int64Value(q.TimeoutSeconds)
+	m.Type = types.StringValue(q.Type)
+	m.ImageURL = nonEmptyString(q.ImageURL)
+	m.ResponseType = types.StringValue(q.ResponseType)
+	m.ResponseConfig = responseConfigValue(q.ResponseConfig)
+	m.DefaultResponse = types.StringNull()
+	if text, ok := hitl.AnswerText(q.DefaultResponse); ok {
+		m.DefaultResponse = types.StringValue(text)
+	}
+	m.Context = types.StringNull()
+	if !hitl.IsNullJSON(q.Context) {
+		m.Context = types.StringValue(canonicalJSON(q.Context))
+	}
+	tags := make([]attr.Value, 0, len(q.Tags))
+	for _, t := range q.Tags {
+		tags = append(tags, types.StringValue(t))
+	}
+	m.Tags = types.ListValueMust(types.StringType, tags)
+	m.CallbackURL = types.StringNull()
+	if q.CallbackURL != nil && *q.CallbackURL != "" {
+		m.CallbackURL = types.StringValue(*q.CallbackURL)
+	}
+	m.BroadcastedTo = types.Int64Value(int64(len(q.BroadcastedTo)))
+	m.setOutcome(q)
+}
+
+// createInput builds the API's create body from a planned request. The
+// values were validated at plan time, so conversions here do not fail on
+// user input; diagnostics report only framework errors.
+func (m *requestModel) createInput(ctx context.Context) (hitl.CreateRequestInput, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	in := hitl.CreateRequestInput{
+		ProcessingType: m.ProcessingType.ValueString(),
+		Type:           m.Type.ValueString(),
+		Priority:       m.Priority.ValueString(),
+		RequestText:    m.RequestText.ValueString(),
+		ImageURL:       m.ImageURL.ValueString(),
+		ResponseType:   m.ResponseType.ValueString(),
+		TimeoutSeconds: m.TimeoutSeconds.ValueInt64(),
+		CallbackURL:    m.CallbackURL.ValueString(),
+		Platform:       hitl.PlatformAPI,
+	}
+	if !m.Context.IsNull() {
+		in.Context = json.RawMessage(m.Context.ValueString())
+	}
+	if !m.DefaultResponse.IsNull() {
+		raw, err := hitl.EncodeAnswer(in.ResponseType, m.DefaultResponse.ValueString())
+		if err != nil {
+			diags.AddAttributeError(pathDefaultResponse, "Invalid default response", err.Error())
+			return in, diags
+		}
+		in.DefaultResponse = raw
+	}
+	if !m.Tags.IsNull() {
+		diags.Append(m.Tags.ElementsAs(ctx, &in.Tags, false)...)
+	}
+	cfg, d := responseConfigFromObject(ctx, m.ResponseConfig)
+	diags.Append(d...)
+	in.ResponseConfig = cfg
+	return in, diags
+}
+
+// responseConfigFromObject converts a known response_config to the API's
+// form; a null one is not sent.
+func responseConfigFromObject(ctx context.Context, obj types.Object) (*hitl.ResponseConfig, diag.Diagnostics) {
+	if obj.IsNull() || obj.IsUnknown() {
+		return nil, nil
+	}
+	var m responseConfigModel
+	diags := obj.As(ctx, &m, basetypes.ObjectAsOptions{})
+	if diags.HasError() {
+		return nil, diags
+	}
+	cfg := &hitl.ResponseConfig{
+		Required:    m.Required.ValueBoolPointer(),
+		ScaleMin:    m.ScaleMin.ValueFloat64Pointer(),
+		ScaleMax:    m.ScaleMax.ValueFloat64Pointer(),
+		ScaleStep:   m.ScaleStep.ValueFloat64Pointer(),
+		Placeholder: m.Placeholder.ValueStringPointer(),
+		MinLength:   m.MinLength.ValueInt64Pointer(),
+		MaxLength:   m.MaxLength.ValueInt64Pointer(),
+		Min:         m.Min.ValueFloat64Pointer(),
+		Max:         m.Max.ValueFloat64Pointer(),
+	}
+	options, d := responseOptions(ctx, m.Options)
+	diags.Append(d...)
+	for _, o := range options {
+		cfg.Options = append(cfg.Options, hitl.ResponseOption{
+			Value: o.Value.ValueString(), Label: o.Label.ValueString(), Color: o.Color.ValueString(),
+		})
+	}
+	if cfg.IsEmpty() {
+		return nil, diags
+	}
+	return cfg, diags
+}
+
+// responseOptions reads the elements of a known options list.
+func responseOptions(ctx context.Context, list types.List) ([]responseOptionModel, diag.Diagnostics) {
+	if list.IsNull() || list.IsUnknown() {
+		return nil, nil
+	}
+	var out []responseOptionModel
+	diags := list.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+// responseConfigValue converts the API's response_config to Terraform;
+// an empty one is null.
+func responseConfigValue(cfg *hitl.ResponseConfig) types.Object {
+	if cfg.IsEmpty() {
+		return types.ObjectNull(responseConfigAttrTypes)
+	}
+	optionType := types.ObjectType{AttrTypes: optionAttrTypes}
+	options := types.ListNull(optionType)
+	if len(cfg.Options) > 0 {
+		elems := make([]attr.Value, 0, len(cfg.Options))
+		for _, o := range cfg.Options {
+			elems = append(elems, types.ObjectValueMust(optionAttrTypes, map[string]attr.Value{
+				"value": types.StringValue(o.Value),
+				"label": nonEmptyString(o.Label),
+				"color": nonEmptyString(o.Color),
+			}))
+		}
+		options = types.ListValueMust(optionType, elems)
+	}
+	// Built from values that match responseConfigAttrTypes by construction.
+	return types.ObjectValueMust(responseConfigAttrTypes, map[string]attr.Value{
+		"options":     options,
+		"required":    types.BoolPointerValue(cfg.Required),
+		"scale_min":   types.Float64PointerValue(cfg.ScaleMin),
+		"scale_max":   types.Float64PointerValue(cfg.ScaleMax),
+		"scale_step":  types.Float64PointerValue(cfg.ScaleStep),
+		"placeholder": types.StringPointerValue(cfg.Placeholder),
+		"min_length":  types.Int64PointerValue(cfg.MinLength),
+		"max_length":  types.Int64PointerValue(cfg.MaxLength),
+		"min":         types.Float64PointerValue(cfg.Min),
+		"max":         types.Float64PointerValue(cfg.Max),
+	})
+}
+
+// requestDataSourceAttributes returns the request's attributes as the data
+// source exposes them: all computed but `id`, which the caller adds.
+func requestDataSourceAttributes() map[string]dsschema.Attribute {
+	str := func(desc string) dsschema.StringAttribute {
+		return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	num := func(desc string) dsschema.Float64Attribute {
+		return dsschema.Float64Attribute{MarkdownDescription: desc, Computed: true}
+	}
+	count := func(desc string) dsschema.Int64Attribute {
+		return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true}
+	}
+	return map[string]dsschema.Attribute{
+		"loop_id":         str(requestDocs.LoopID),
+		"request_text":    str(requestDocs.RequestText),
+		"priority":        str(requestDocs.Priority),
+		"processing_type": str(requestDocs.ProcessingType),
+		"timeout_seconds": count(requestDocs.DataSourceTimeoutSeconds),
+		"type":            str(requestDocs.Type),
+		"image_url":       str(requestDocs.ImageURL),
+		"response_type":   str(requestDocs.ResponseType),
+		"response_config": dsschema.SingleNestedAttribute{
+			MarkdownDescription: requestDocs.ResponseConfig,
+			Computed:            true,
+			Attributes: map[string]dsschema.Attribute{
+				"options": dsschema.ListNestedAttribute{
+					MarkdownDescription: requestDocs.Options,
+					Computed:            true,
+					NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
+						"value": str(requestDocs.OptionValue),
+						"label": str(requestDocs.DataSourceOptionLabel),
+						"color": str(requestDocs.OptionColor),
+					}},
+				},
+				"required":    dsschema.BoolAttribute{MarkdownDescription: requestDocs.Required, Computed: true},
+				"scale_min":   num(requestDocs.ScaleMin),
+				"scale_max":   num(requestDocs.ScaleMax),
+				"scale_step":  num(requestDocs.ScaleStep),
+				"placeholder": str(requestDocs.Placeholder),
+				"min_length":  count(requestDocs.MinLength),
+				"max_length":  count(requestDocs.MaxLength),
+				"min":         num(requestDocs.Min),
+				"max":         num(requestDocs.Max),
+			},
+		},
+		"default_response": str(requestDocs.DataSourceDefaultResponse),
+		"context":          str(requestDocs.Context),
+		"tags": dsschema.ListAttribute{
+			MarkdownDescription: requestDocs.Tags,
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"callback_url":   str(requestDocs.CallbackURL),
+		"status":         str(requestDocs.Status),
+		"timeout_at":     str(requestDocs.TimeoutAt),
+		"created_at":     str(requestDocs.CreatedAt),
+		"broadcasted_to": count(requestDocs.DataSourceBroadcastedTo),
+		"response_data":  str(requestDocs.ResponseData),
+		"response":       str(requestDocs.Response),
+		"response_by":    str(requestDocs.ResponseBy),
+		"response_at":    str(requestDocs.ResponseAt),
+	}
+}
+
+func nonEmptyString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// compactJSON returns raw without insignificant whitespace, keeping its key
+// order: response_data shows the answer as the API sent it.
+func compactJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// canonicalJSON re-encodes raw with sorted keys and no whitespace, which is
+// what Terraform's jsonencode produces, so that a context read back from
+// the API compares equal to the one configured.
+func canonicalJSON(raw json.RawMessage) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return compactJSON(raw)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return compactJSON(raw)
+	}
+	return string(b)
+}

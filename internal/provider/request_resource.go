@@ -1,0 +1,585 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &RequestResource{}
+	_ resource.ResourceWithValidateConfig = &RequestResource{}
+)
+
+// Default time limits of the request operations, overridable in `timeouts`.
+const (
+	requestCreateTimeout = 5 * time.Minute
+	requestReadTimeout   = 2 * time.Minute
+	requestDeleteTimeout = 5 * time.Minute
+
+	// requestDefaultWait is wait_timeout's default. While waiting, the
+	// create timeout defaults to the wait plus requestCreateTimeout, so that
+	// sending the request and recording the answer have time of their own.
+	requestDefaultWait = "30m"
+)
+
+// Polling while waiting for an answer: the first look comes soon, since an
+// approval often arrives within seconds, and the interval then grows by half
+// each time up to a cap. The cap is set by the API's rate limit (the sample
+// account has 100 requests an hour): at 30 seconds a 30-minute wait costs
+// about 70 calls.
+const (
+	pollInitial = 500 * time.Millisecond
+	pollFactor  = 1.5
+	pollMax     = 30 * time.Second
+)
+
+// RequestResource manages a HITL.sh review request.
+type RequestResource struct {
+	data *providerData
+}
+
+// NewRequestResource returns the hitl_request resource.
+func NewRequestResource() resource.Resource {
+	return &RequestResource{}
+}
+
+// requestResourceModel is the hitl_request resource's state: the shared
+// request attributes plus the settings of the approval gate.
+type requestResourceModel struct {
+	requestModel
+	WaitForResponse types.Bool     `tfsdk:"wait_for_response"`
+	WaitTimeout     types.String   `tfsdk:"wait_timeout"`
+	ApproveValues   types.List     `tfsdk:"approve_values"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *RequestResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_request"
+}
+
+func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	// A request cannot be changed once sent: a different question is a new
+	// request.
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	// Values the server sets. They are refreshed by Read; an in-place
+	// update changes only Terraform-side settings and keeps them.
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		}
+	}
+	optionalReplace := func(desc string, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true, PlanModifiers: replace, Validators: v}
+	}
+	withDefault := func(desc, def string, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: desc, Optional: true, Computed: true,
+			Default: stringdefault.StaticString(def), PlanModifiers: replace, Validators: v,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A review request: a question sent to the reviewers of a loop, who answer it from the HITL.sh " +
+			"mobile app. With `wait_for_response` and `approve_values` it is an approval gate: `terraform apply` waits for a " +
+			"person's answer and goes on only if they approve.\n\n" +
+			"A request cannot be changed once sent, so changing any of its arguments sends a new one. Destroying a request " +
+			"that is still `pending` or `claimed` cancels it; destroying an answered, timed-out or cancelled request only " +
+			"removes it from state, since it is a record of what was decided. Import is not supported: a request belongs " +
+			"to the run that asked it; read existing requests with the `hitl_request` data source.",
+		Attributes: map[string]schema.Attribute{
+			"id": computed(requestDocs.ID),
+			"loop_id": schema.StringAttribute{
+				MarkdownDescription: requestDocs.LoopID,
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"request_text": schema.StringAttribute{
+				MarkdownDescription: requestDocs.RequestText,
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{validators.CharLengthBetween(1, requestTextMaxChars)},
+			},
+			"priority": withDefault(requestDocs.Priority, requestDefaultPriority,
+				stringvalidator.OneOf(requestPriorities...)),
+			"processing_type": withDefault(requestDocs.ProcessingType, requestDefaultProcessingType,
+				stringvalidator.OneOf(requestProcessingTypes...)),
+			"timeout_seconds": schema.Int64Attribute{
+				MarkdownDescription: requestDocs.TimeoutSeconds,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:          []validator.Int64{int64validator.Between(requestTimeoutMinSecs, requestTimeoutMaxSecs)},
+			},
+			"type": withDefault(requestDocs.Type, requestDefaultType, stringvalidator.OneOf(requestContentTypes...)),
+			"image_url": optionalReplace(requestDocs.ImageURL,
+				urlValidator{schemes: []string{"https", "http"}}),
+			"response_type": schema.StringAttribute{
+				MarkdownDescription: requestDocs.ResponseType,
+				Required:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{stringvalidator.OneOf(requestResponseTypes...)},
+			},
+			"response_config":  responseConfigResourceAttribute(),
+			"default_response": optionalReplace(requestDocs.DefaultResponse),
+			"context":          optionalReplace(requestDocs.Context, jsonObjectValidator{}),
+			"tags": schema.ListAttribute{
+				MarkdownDescription: requestDocs.Tags,
+				ElementType:         types.StringType,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"callback_url": optionalReplace(requestDocs.CallbackURL,
+				urlValidator{schemes: []string{"https"}, why: " The webhook carries the answer, so it must not travel in clear text."}),
+			"wait_for_response": schema.BoolAttribute{
+				MarkdownDescription: requestDocs.WaitForResponse,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"wait_timeout": schema.StringAttribute{
+				MarkdownDescription: requestDocs.WaitTimeout,
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(requestDefaultWait),
+				Validators:          []validator.String{validators.PositiveDuration()},
+			},
+			"approve_values": schema.ListAttribute{
+				MarkdownDescription: requestDocs.ApproveValues,
+				ElementType:         types.StringType,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"status":     computed(requestDocs.Status),
+			"timeout_at": computed(requestDocs.TimeoutAt),
+			"created_at": computed(requestDocs.CreatedAt),
+			"broadcasted_to": schema.Int64Attribute{
+				MarkdownDescription: requestDocs.BroadcastedTo,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"response_data": computed(requestDocs.ResponseData),
+			"response":      computed(requestDocs.Response),
+			"response_by":   computed(requestDocs.ResponseBy),
+			"response_at":   computed(requestDocs.ResponseAt),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, Read: true, Delete: true,
+				CreateDescription: "Time limit of create, as a duration such as `45m`: sending the request and, with " +
+					"`wait_for_response`, waiting for the answer. Defaults to `wait_timeout` plus five minutes when waiting, " +
+					"and five minutes otherwise.",
+			}),
+		},
+	}
+}
+
+// responseConfigResourceAttribute is response_config as the resource takes
+// it. Its checks against response_type are in ValidateConfig.
+func responseConfigResourceAttribute() schema.SingleNestedAttribute {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Optional: true}
+	}
+	num := func(desc string) schema.Float64Attribute {
+		return schema.Float64Attribute{MarkdownDescription: desc, Optional: true}
+	}
+	length := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			MarkdownDescription: desc, Optional: true,
+			Validators: []validator.Int64{int64validator.AtLeast(0)},
+		}
+	}
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: requestDocs.ResponseConfig,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+		Attributes: map[string]schema.Attribute{
+			"options": schema.ListNestedAttribute{
+				MarkdownDescription: requestDocs.Options,
+				Optional:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"value": schema.StringAttribute{
+						MarkdownDescription: requestDocs.OptionValue,
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"label": schema.StringAttribute{
+						MarkdownDescription: requestDocs.OptionLabel,
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"color": str(requestDocs.OptionColor),
+				}},
+			},
+			"required":    schema.BoolAttribute{MarkdownDescription: requestDocs.Required, Optional: true},
+			"scale_min":   num(requestDocs.ScaleMin),
+			"scale_max":   num(requestDocs.ScaleMax),
+			"scale_step":  num(requestDocs.ScaleStep),
+			"placeholder": str(requestDocs.Placeholder),
+			"min_length":  length(requestDocs.MinLength),
+			"max_length":  length(requestDocs.MaxLength),
+			"min":         num(requestDocs.Min),
+			"max":         num(requestDocs.Max),
+		},
+	}
+}
+
+func (r *RequestResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan requestResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	waiting := plan.WaitForResponse.ValueBool()
+	wait, _ := time.ParseDuration(plan.WaitTimeout.ValueString()) // checked by validators.PositiveDuration
+	defaultTimeout := requestCreateTimeout
+	if waiting {
+		defaultTimeout += wait
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	in, diags := plan.createInput(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	created, err := r.data.client.CreateRequest(ctx, plan.LoopID.ValueString(), in)
+	if err != nil {
+		resp.Diagnostics.Append(createRequestDiagnostic(err))
+		return
+	}
+	id := created.RequestID
+	tflog.Debug(ctx, "created review request", map[string]any{"request_id": id, "broadcasted_to": created.BroadcastedTo})
+
+	// From here on the request exists and reviewers have been notified:
+	// every path below saves it to state, so that it is never left behind
+	// unmanaged. An error after that makes Terraform mark it as tainted,
+	// and the next apply cancels it and asks again.
+	plan.ID = types.StringValue(id)
+	plan.Status = types.StringValue(created.Status)
+	plan.TimeoutAt = types.StringValue(created.TimeoutAt)
+	plan.BroadcastedTo = types.Int64Value(created.BroadcastedTo)
+	plan.CreatedAt = types.StringNull()
+	plan.ResponseData, plan.Response = types.StringNull(), types.StringNull()
+	plan.ResponseBy, plan.ResponseAt = types.StringNull(), types.StringNull()
+
+	if !waiting {
+		q, err := r.data.client.GetRequest(ctx, id)
+		if err == nil {
+			plan.setOutcome(q)
+		} else {
+			resp.Diagnostics.AddWarning("Request created, but reading it back failed",
+				fmt.Sprintf("Request %s was sent to the loop's reviewers and is recorded in state, but reading its "+
+					"creation time and status back failed: %s. The next refresh fills them in.", id, err))
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+
+	q, waitErr := r.awaitAnswer(ctx, id, wait)
+	if q != nil {
+		plan.setOutcome(q)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if waitErr != nil {
+		resp.Diagnostics.Append(waitErrorDiagnostic(id, q, plan.WaitTimeout.ValueString(), timeout, waitErr))
+		return
+	}
+	var approve []string
+	if !plan.ApproveValues.IsNull() {
+		resp.Diagnostics.Append(plan.ApproveValues.ElementsAs(ctx, &approve, false)...)
+	}
+	resp.Diagnostics.Append(gateDiagnostics(q, !plan.ApproveValues.IsNull(), approve)...)
+}
+
+// errWaitTimeout means wait_timeout passed with the request still open.
+var errWaitTimeout = errors.New("wait_timeout passed")
+
+// awaitAnswer polls a request until it is no longer open. It returns the
+// request as last seen (nil if it could never be read) and, when waiting
+// ended without a final status, why: errWaitTimeout, the context's error, or
+// an API error that polling cannot outlast.
+func (r *RequestResource) awaitAnswer(ctx context.Context, id string, wait time.Duration) (*hitl.Request, error) {
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	var last *hitl.Request
+	interval := pollInitial
+	for {
+		timer := time.NewTimer(interval)
+		select {
+		case <-waitCtx.Done():
+			timer.Stop()
+			if ctx.Err() != nil {
+				return last, ctx.Err()
+			}
+			// One last look, so that state records the freshest status.
+			if q, err := r.data.client.GetRequest(ctx, id); err == nil {
+				last = q
+				if !hitl.RequestIsOpen(q.Status) {
+					return q, nil
+				}
+			}
+			return last, errWaitTimeout
+		case <-timer.C:
+		}
+
+		q, err := r.data.client.GetRequest(waitCtx, id)
+		switch {
+		case err == nil:
+			last = q
+			if !hitl.RequestIsOpen(q.Status) {
+				return q, nil
+			}
+			tflog.Debug(ctx, "waiting for an answer to the review request", map[string]any{"request_id": id, "status": q.Status})
+		case waitCtx.Err() != nil:
+			// The wait ended during the call; the next turn reports it.
+		case permanentError(err):
+			return last, err
+		default:
+			// The client has already retried; a long wait should not fail
+			// on a passing outage, so keep polling until the deadline.
+			tflog.Warn(ctx, "reading the review request failed; still waiting", map[string]any{"request_id": id, "error": err.Error()})
+		}
+		interval = min(time.Duration(float64(interval)*pollFactor), pollMax)
+	}
+}
+
+// permanentError reports whether an API error will not go away by asking
+// again: a 4xx other than a rate limit.
+func permanentError(err error) bool {
+	var apiErr *hitl.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !hitl.IsRateLimited(err)
+}
+
+const taintedNote = "The request is recorded in state and marked as tainted: resources that depend on it were neither " +
+	"created nor changed, and the next apply cancels it if it is still open and sends a new request to the loop."
+
+// waitErrorDiagnostic explains why create stopped waiting without an answer.
+func waitErrorDiagnostic(id string, q *hitl.Request, waitTimeout string, createTimeout time.Duration, err error) diag.Diagnostic {
+	status := "pending"
+	if q != nil {
+		status = q.Status
+	}
+	switch {
+	case errors.Is(err, errWaitTimeout):
+		return diag.NewErrorDiagnostic("No answer to review request",
+			fmt.Sprintf("Nobody answered request %s within wait_timeout (%s); it is still %s.\n\n%s To wait longer, raise "+
+				"wait_timeout.", id, waitTimeout, status, taintedNote))
+	case errors.Is(err, context.DeadlineExceeded):
+		return diag.NewErrorDiagnostic("No answer to review request",
+			fmt.Sprintf("The create timeout (%s) ran out while waiting for an answer to request %s; it is still %s.\n\n%s "+
+				"To wait longer, raise the create value of the timeouts block; it bounds wait_timeout.", createTimeout, id, status, taintedNote))
+	case errors.Is(err, context.Canceled):
+		return diag.NewErrorDiagnostic("Waiting for review request interrupted",
+			fmt.Sprintf("Terraform was interrupted while waiting for an answer to request %s, which is still %s.\n\n%s", id, status, taintedNote))
+	default:
+		d := apiErrorDiagnostic("Error waiting for an answer to review request", err)
+		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("Request %s: %s\n\n%s", id, d.Detail(), taintedNote))
+	}
+}
+
+// gateDiagnostics judges a request that reached a final status while create
+// waited: with approve_values, only an answer among them lets the apply go
+// on.
+func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	answer, answered := hitl.AnswerText(q.ResponseData)
+	switch {
+	case q.Status == hitl.RequestCancelled:
+		diags.AddError("Review request cancelled",
+			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it, so there is no answer to act on.\n\n%s",
+				q.ID, taintedNote))
+	case gated && answered && slices.Contains(approve, answer):
+		// Approved.
+	case gated && q.Status == hitl.RequestTimeout && answered:
+		diags.AddError("Review request not approved",
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), taintedNote))
+	case gated && q.Status == hitl.RequestTimeout:
+		diags.AddError("Review request not approved",
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
+				"no answer to approve; approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quoteAll(approve), taintedNote))
+	case gated:
+		detail := fmt.Sprintf("%s answered %q to request %s", responderText(q), answer, q.ID)
+		if q.ResponseAt != nil {
+			detail += " at " + *q.ResponseAt
+		}
+		if raw := compactJSON(q.ResponseData); raw != fmt.Sprintf("%q", answer) {
+			detail += fmt.Sprintf(" (response_data %s)", raw)
+		}
+		diags.AddError("Review request not approved",
+			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", detail, quoteAll(approve), taintedNote))
+	case q.Status == hitl.RequestTimeout && !answered:
+		diags.AddWarning("Review request timed out without an answer",
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so response "+
+				"is null. Set default_response to record an answer in that case, or approve_values to stop the apply.", q.ID, q.TimeoutAt))
+	}
+	return diags
+}
+
+// responderText names who answered, by email where the request's recipient
+// list allows.
+func responderText(q *hitl.Request) string {
+	by := q.ResponseBy
+	if by == nil || (by.UserID == "" && by.Email == "") {
+		return "A reviewer"
+	}
+	email := by.Email
+	for _, rcp := range q.BroadcastedTo {
+		if email == "" && by.UserID != "" && rcp.UserID == by.UserID {
+			email = rcp.Email
+		}
+	}
+	switch {
+	case email != "" && by.UserID != "":
+		return fmt.Sprintf("Reviewer %s (user %s)", email, by.UserID)
+	case email != "":
+		return "Reviewer " + email
+	default:
+		return "User " + by.UserID
+	}
+}
+
+// createRequestDiagnostic explains a failed create.
+func createRequestDiagnostic(err error) diag.Diagnostic {
+	d := apiErrorDiagnostic("Error creating review request", err)
+	var apiErr *hitl.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Message == "No active members found in the loop":
+		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nNobody has joined the loop yet, so there is nobody "+
+			"to ask. Share the loop's invite code or join URL with the reviewers; the `hitl_loop` data source's "+
+			"active_member_count shows when someone has joined.", err))
+	case hitl.IsNotFound(err):
+		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nCheck loop_id: the loop does not exist, or was deleted.", err))
+	case hitl.IsUncertain(err):
+		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nThe request may have reached the loop's reviewers "+
+			"even so; look for it in the HITL.sh app, or with the `hitl_request` data source. Applying again sends a new request.", err))
+	}
+	return d
+}
+
+func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state requestResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, requestReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	q, err := r.data.client.GetRequest(ctx, state.ID.ValueString())
+	if hitl.IsNotFound(err) {
+		// Deleting a loop deletes its requests.
+		tflog.Warn(ctx, "review request no longer exists; removing it from state", map[string]any{"request_id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error reading review request", err))
+		return
+	}
+	// The arguments cannot change on the server; only the outcome does.
+	// broadcasted_to keeps the create response's count.
+	state.setOutcome(q)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes only Terraform-side settings (wait_timeout and timeouts):
+// every argument that is part of the request itself requires a new one.
+func (r *RequestResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state requestResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.WaitTimeout = plan.WaitTimeout
+	state.Timeouts = plan.Timeouts
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state requestResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	// A final status never changes: an answered, timed-out or cancelled
+	// request is a record of what was decided and stays in HITL.sh.
+	if status := state.Status.ValueString(); !state.Status.IsNull() && !hitl.RequestIsOpen(status) {
+		tflog.Debug(ctx, "review request is final; removing it from state only", map[string]any{"request_id": id, "status": status})
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, requestDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	_, err := r.data.client.CancelRequest(ctx, id)
+	switch {
+	case err == nil, hitl.IsNotFound(err):
+		return
+	case hitl.IsValidation(err):
+		// The API refuses to cancel a request that is no longer open:
+		// it was answered or timed out since the last refresh. Confirm
+		// that, rather than trusting the message.
+		q, getErr := r.data.client.GetRequest(ctx, id)
+		if hitl.IsNotFound(getErr) || (getErr == nil && !hitl.RequestIsOpen(q.Status)) {
+			if q != nil {
+				tflog.Debug(ctx, "review request became final before it could be cancelled", map[string]any{"request_id": id, "status": q.Status})
+			}
+			return
+		}
+	}
+	resp.Diagnostics.Append(apiErrorDiagnostic("Error cancelling review request", err))
+}

@@ -1,0 +1,667 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+const gateAddr = "hitl_request.gate"
+
+// createLoop creates a loop on the server, outside Terraform, with an extra
+// active reviewer. A loop in the test's own configuration would be destroyed
+// with the requests, and deleting a loop deletes its requests, which would
+// hide what destroying a request did.
+func (s *testServer) createLoop(t *testing.T) string {
+	t.Helper()
+	c, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateLoop(context.Background(), hitl.CreateLoopInput{Name: "Production On-Call", Icon: "shield-check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMember(created.Loop.ID, "oncall@example.com", "active"); err != nil {
+		t.Fatal(err)
+	}
+	s.ResetCalls()
+	return created.Loop.ID
+}
+
+// gateConfig is a select request to loopID with extra lines in its body,
+// followed by more configuration.
+func gateConfig(s *testServer, loopID, body string, more ...string) string {
+	return s.providerBlock() + fmt.Sprintf(`
+resource "hitl_request" "gate" {
+  loop_id         = %q
+  request_text    = "Deploy **v1.4.2** to production?"
+  timeout_seconds = 600
+  response_type   = "single_select"
+  response_config = {
+    options = [{ value = "approve" }, { value = "reject", label = "Reject", color = "#dc2626" }]
+  }
+%s
+}
+`, loopID, body) + strings.Join(more, "\n")
+}
+
+// deployConfig stands in for the production change behind the gate.
+const deployConfig = `
+resource "terraform_data" "deploy" {
+  input      = "v1.4.2"
+  depends_on = [hitl_request.gate]
+
+  lifecycle {
+    precondition {
+      condition     = hitl_request.gate.response == "approve"
+      error_message = "The deploy was not approved."
+    }
+  }
+}
+`
+
+// serverRequest returns the request that the resource at address refers to.
+func serverRequest(s *testServer, state *tfjson.State, address string) (emulator.Request, map[string]any, error) {
+	r, err := stateResource(state, address)
+	if err != nil {
+		return emulator.Request{}, nil, err
+	}
+	id, _ := r.AttributeValues["id"].(string)
+	q, ok := s.Request(id)
+	if !ok {
+		return emulator.Request{}, nil, fmt.Errorf("%s has id %q, which the server does not have", address, id)
+	}
+	return q, r.AttributeValues, nil
+}
+
+// expectRequestOnServer checks that the request in state at address is the
+// one the server holds, with the same values: the state is the server's
+// truth, not an echo of the configuration.
+func expectRequestOnServer(s *testServer, address string) statecheck.StateCheck {
+	return stateCheckFunc(func(state *tfjson.State) error {
+		q, attrs, err := serverRequest(s, state, address)
+		if err != nil {
+			return err
+		}
+		loop, ok := s.Loop(q.LoopID)
+		if !ok {
+			return fmt.Errorf("the loop %s of request %s is gone", q.LoopID, q.ID)
+		}
+		active := 0
+		for _, m := range loop.Members {
+			if m.Status == "active" {
+				active++
+			}
+		}
+		want := map[string]any{
+			"loop_id":         q.LoopID,
+			"status":          q.Status,
+			"request_text":    q.RequestText,
+			"priority":        q.Priority,
+			"processing_type": q.ProcessingType,
+			"type":            q.Type,
+			"response_type":   q.ResponseType,
+			"created_at":      q.CreatedAt.UTC().Format(time.RFC3339),
+			"timeout_at":      q.TimeoutAt.UTC().Format(time.RFC3339),
+			// terraform-json keeps numbers as json.Number.
+			"broadcasted_to": json.Number(fmt.Sprint(active)),
+			"response":       nil,
+			"response_data":  nil,
+			"response_by":    nil,
+			"response_at":    nil,
+		}
+		if q.ResponseData != nil {
+			raw, _ := json.Marshal(q.ResponseData)
+			text, _ := hitl.AnswerText(raw)
+			want["response"] = text
+			delete(want, "response_data") // Compared as JSON below.
+		}
+		if q.ResponseBy != "" {
+			want["response_by"] = q.ResponseBy
+		}
+		if q.ResponseAt != nil {
+			want["response_at"] = q.ResponseAt.UTC().Format(time.RFC3339)
+		}
+		for attr, v := range want {
+			if got := attrs[attr]; got != v {
+				return fmt.Errorf("%s.%s is %#v in state but %#v on the server", address, attr, got, v)
+			}
+		}
+		if q.ResponseData != nil {
+			var got any
+			if err := json.Unmarshal([]byte(attrs["response_data"].(string)), &got); err != nil {
+				return fmt.Errorf("%s.response_data is not JSON: %v", address, err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(q.ResponseData) {
+				return fmt.Errorf("%s.response_data is %v in state but %v on the server", address, got, q.ResponseData)
+			}
+		}
+		return nil
+	})
+}
+
+// expectServerStatuses checks the statuses of every request on the server,
+// in creation order.
+func expectServerStatuses(s *testServer, want ...string) error {
+	var got []string
+	for _, q := range s.Requests() {
+		got = append(got, q.Status)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		return fmt.Errorf("the server's requests have statuses %q, want %q", got, want)
+	}
+	return nil
+}
+
+func serverStatuses(s *testServer, want ...string) statecheck.StateCheck {
+	return stateCheckFunc(func(*tfjson.State) error { return expectServerStatuses(s, want...) })
+}
+
+func checkServerStatusesAfterDestroy(s *testServer, want ...string) func(*terraform.State) error {
+	return func(*terraform.State) error { return expectServerStatuses(s, want...) }
+}
+
+// answerAfter makes the emulator answer every new request with value after
+// delay, as a reviewer on the phone would.
+func answerAfter(s *testServer, value any, delay time.Duration) {
+	s.SetAutoResponder(func(emulator.Request) (any, time.Duration, bool) { return value, delay, true })
+}
+
+// expireRequestsAsTheyArrive times out every open request as soon as it
+// appears, until the test ends: the API's shortest timeout is a minute.
+func expireRequestsAsTheyArrive(t *testing.T, s *testServer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			for _, q := range s.Requests() {
+				if q.Status == "pending" || q.Status == "claimed" {
+					_ = s.ExpireRequest(q.ID) // It may have been answered meanwhile.
+				}
+			}
+		}
+	}()
+}
+
+// phrase matches words separated by any whitespace, since Terraform wraps
+// long diagnostics.
+func phrase(words string) *regexp.Regexp {
+	parts := strings.Fields(words)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+// A request created without waiting is pending in state exactly as on the
+// server; destroying it cancels it.
+func TestAccRequestResource_pendingIsCancelledOnDestroy(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := gateConfig(s, loopID, `
+  priority = "critical"
+  tags     = ["deploy"]
+  context  = jsonencode({ release = "v1.4.2" })`)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "cancelled"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(gateAddr, tfjsonpath.New("status")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexID)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("broadcasted_to"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("priority"), knownvalue.StringExact("critical")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("processing_type"), knownvalue.StringExact("time-sensitive")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("type"), knownvalue.StringExact("markdown")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("wait_for_response"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.Null()),
+					expectRequestOnServer(s, gateAddr),
+					stateCheckFunc(func(state *tfjson.State) error {
+						q, _, err := serverRequest(s, state, gateAddr)
+						if err != nil {
+							return err
+						}
+						// What was sent, as the server understood it.
+						opts, _ := json.Marshal(q.ResponseConfig)
+						if q.TimeoutSeconds != 600 || fmt.Sprint(q.Tags) != "[deploy]" || fmt.Sprint(q.Context) != "map[release:v1.4.2]" ||
+							string(opts) != `{"options":["approve",{"color":"#dc2626","label":"Reject","value":"reject"}]}` || q.DefaultResponse != nil {
+							return fmt.Errorf("the server holds %+v with response_config %s", q, opts)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				// Nothing changed: no new question.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{serverStatuses(s, "pending")},
+			},
+		},
+	})
+}
+
+// An answer given after create, without waiting, reaches state on refresh;
+// destroying the answered request leaves it completed on the server.
+func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := gateConfig(s, loopID, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					expectRequestOnServer(s, gateAddr),
+				},
+			},
+			{
+				PreConfig: func() {
+					qs := s.Requests()
+					if len(qs) != 1 {
+						t.Fatalf("the server holds %d requests, want 1", len(qs))
+					}
+					if err := s.ClaimRequest(qs[0].ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
+					expectRequestOnServer(s, gateAddr),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := s.RespondToRequest(s.Requests()[0].ID, []string{"approve"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				// The answer changes computed values only: no new request.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`["approve"]`)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_by"), knownvalue.StringRegexp(hexID)),
+					expectRequestOnServer(s, gateAddr),
+					serverStatuses(s, "completed"),
+				},
+			},
+		},
+	})
+}
+
+// With wait_for_response, apply waits for the reviewer; an approval lets
+// the deploy behind the gate run.
+func TestAccRequestResource_waitApproved(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	// The app may wrap a select's answer in an object.
+	answerAfter(s, map[string]any{"selected_value": "approve"}, 700*time.Millisecond)
+	cfg := gateConfig(s, loopID, `
+  wait_for_response = true
+  wait_timeout      = "2m"
+  approve_values    = ["approve"]`, deployConfig)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed", "completed"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`{"selected_value":"approve"}`)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_at"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+					expectRequestOnServer(s, gateAddr),
+					serverStatuses(s, "completed"),
+				},
+			},
+			{
+				// A longer wait is a Terraform-side setting: no new question.
+				Config: strings.Replace(cfg, `"2m"`, `"45m"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("wait_timeout"), knownvalue.StringExact("45m")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+					serverStatuses(s, "completed"),
+				},
+			},
+			{
+				// A different question is a new request.
+				Config: strings.Replace(cfg, "v1.4.2** to", "v1.4.3** to", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectUnknownValue(gateAddr, tfjsonpath.New("response")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("request_text"), knownvalue.StringExact("Deploy **v1.4.3** to production?")),
+					expectRequestOnServer(s, gateAddr),
+					// The first request was answered: replacing it left it as it was.
+					serverStatuses(s, "completed", "completed"),
+				},
+			},
+		},
+	})
+}
+
+// A rejection fails the apply with the reviewer's answer, and the deploy
+// behind the gate is not created. The request stays in state, tainted, so
+// the next apply asks again.
+func TestAccRequestResource_rejectedStopsApply(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerAfter(s, "reject", 300*time.Millisecond)
+	cfg := gateConfig(s, loopID, `
+  wait_for_response = true
+  approve_values    = ["approve"]`, deployConfig)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed", "completed"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)Review request not approved.*Reviewer\s+owner@example\.com.*answered\s+"reject".*` +
+					`approve_values\s+accepts\s+only\s+"approve"`),
+			},
+			{
+				PreConfig: func() {
+					if err := expectServerStatuses(s, "completed"); err != nil {
+						t.Fatal(err)
+					}
+					answerAfter(s, "approve", 300*time.Millisecond)
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Tainted by the rejection: asked again.
+					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					// The rejected apply did not create the deploy.
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+					expectRequestOnServer(s, gateAddr),
+					// The rejected request is history: it stays completed.
+					serverStatuses(s, "completed", "completed"),
+					stateCheckFunc(func(*tfjson.State) error {
+						if first := s.Requests()[0]; first.ResponseData != "reject" {
+							return fmt.Errorf("the first request's answer is %v, want reject", first.ResponseData)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+// When nobody answers before the deadline, the default response is the
+// recorded answer, and approve_values judges it like any other.
+func TestAccRequestResource_timeoutRecordsDefault(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	expireRequestsAsTheyArrive(t, s)
+	cfg := gateConfig(s, loopID, `
+  default_response  = "reject"
+  wait_for_response = true`)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "timeout", "timeout"),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("timeout")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("reject")),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`"reject"`)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_by"), knownvalue.Null()),
+					expectRequestOnServer(s, gateAddr),
+				},
+			},
+			{
+				Config: strings.Replace(cfg, "wait_for_response = true", "wait_for_response = true\n  approve_values = [\"approve\"]", 1),
+				ExpectError: regexp.MustCompile(`(?s)Review request not approved.*Nobody\s+answered.*default\s+response\s+"reject"\s+was\s+recorded`),
+			},
+		},
+	})
+}
+
+// Every documented enum and limit fails the plan, before any API call.
+func TestAccRequestResource_planTimeValidation(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	const loopID = "65f1234567890abcdef12345"
+	with := func(body string) string { return gateConfig(s, loopID, body) }
+	// request builds a request without gateConfig's defaults.
+	request := func(body string) string {
+		return s.providerBlock() + fmt.Sprintf("resource \"hitl_request\" \"gate\" {\n  loop_id = %q\n%s\n}\n", loopID, body)
+	}
+	textRequest := func(text string) string {
+		return request(fmt.Sprintf("  request_text = %q\n  response_type = \"text\"\n  timeout_seconds = 60", text))
+	}
+	valueMustBe := func(attr string) *regexp.Regexp {
+		return regexp.MustCompile(`Attribute\s+` + regexp.QuoteMeta(attr) + `\s+value\s+must\s+be\s+one\s+of`)
+	}
+	cases := []struct {
+		name   string
+		config string
+		err    *regexp.Regexp
+	}{
+		{"priority", with(`  priority = "urgent"`), valueMustBe("priority")},
+		{"processing_type", with(`  processing_type = "soon"`), valueMustBe("processing_type")},
+		{"type", with(`  type = "video"`), valueMustBe("type")},
+		{"response_type", request(`  request_text = "Ok?"
+  timeout_seconds = 60
+  response_type = "emoji"`), valueMustBe("response_type")},
+		{"empty request_text", textRequest(""), phrase("must be between 1 and 2000 characters long, but it has 0")},
+		{"long request_text", textRequest(strings.Repeat("é", 2001)), phrase("must be between 1 and 2000 characters long, but it has 2001")},
+		{"timeout_seconds 59", strings.Replace(with(""), "600", "59", 1), phrase("timeout_seconds value must be between 60 and 86400, got: 59")},
+		{"timeout_seconds 86401", strings.Replace(with(""), "600", "86401", 1), phrase("timeout_seconds value must be between 60 and 86400, got: 86401")},
+		{"time-sensitive by default without timeout", request(`  request_text = "Ok?"
+  response_type = "text"`), phrase(`Missing timeout_seconds`)},
+		{"time-sensitive without timeout", request(`  request_text = "Ok?"
+  processing_type = "time-sensitive"
+  response_type = "text"`), phrase(`processing_type is "time-sensitive". Set timeout_seconds`)},
+		{"select without options", request(`  request_text = "Ok?"
+  timeout_seconds = 60
+  response_type = "single_select"`), phrase("Missing options")},
+		{"select with empty options", request(`  request_text = "Ok?"
+  timeout_seconds = 60
+  response_type = "multi_select"
+  response_config = { options = [] }`), phrase("must list at least one")},
+		{"duplicate options", request(`  request_text = "Ok?"
+  timeout_seconds = 60
+  response_type = "single_select"
+  response_config = { options = [{ value = "a" }, { value = "a" }] }`), phrase("Duplicate option value")},
+		{"rating scale_min = scale_max", request(`  request_text = "Rate it"
+  timeout_seconds = 60
+  response_type = "rating"
+  response_config = { scale_min = 5, scale_max = 5 }`), phrase("scale_min (5) must be less than scale_max (5)")},
+		{"rating scale_min > scale_max", request(`  request_text = "Rate it"
+  timeout_seconds = 60
+  response_type = "rating"
+  response_config = { scale_min = 10, scale_max = 1 }`), phrase("scale_min (10) must be less than scale_max (1)")},
+		{"number min > max", request(`  request_text = "How many?"
+  timeout_seconds = 60
+  response_type = "number"
+  response_config = { min = 10, max = 1 }`), phrase("min (10) must not be greater than max (1)")},
+		{"setting of another response type", request(`  request_text = "Ok?"
+  timeout_seconds = 60
+  response_type = "single_select"
+  response_config = { options = [{ value = "a" }], scale_min = 1 }`), phrase("response_config.scale_min is a setting of rating requests")},
+		{"context not an object", with(`  context = jsonencode(["a"])`), phrase("Invalid context")},
+		{"context not JSON", with(`  context = "release=v1"`), phrase("Invalid context")},
+		{"callback_url http", with(`  callback_url = "http://example.com/hook"`), phrase("callback_url must be an absolute https URL")},
+		{"image without image_url", with(`  type = "image"`), phrase("Missing image_url")},
+		{"image_url on markdown", with(`  image_url = "https://example.com/a.png"`), phrase("image_url without an image request")},
+		{"approve_values without waiting", with(`  approve_values = ["approve"]`), phrase("approve_values needs wait_for_response")},
+		{"approve value that is no option", with(`  wait_for_response = true
+  approve_values = ["aprove"]`), phrase(`"aprove" is not the value (or label) of any option`)},
+		{"default_response that is no option", with(`  default_response = "maybe"`), phrase(`"maybe" is not the value (or label) of any option`)},
+		{"rating default_response not a number", request(`  request_text = "Rate it"
+  timeout_seconds = 60
+  response_type = "rating"
+  default_response = "five"`), phrase(`"five" is not a number`)},
+		{"wait_timeout", with(`  wait_timeout = "soon"`), phrase("Invalid duration")},
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+1)
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, ExpectError: c.err, PlanOnly: true})
+	}
+	// The checks leave values that are unknown at plan time alone, and a
+	// valid configuration plans, so the errors above come from the values.
+	steps = append(steps, resource.TestStep{
+		Config: s.providerBlock() + fmt.Sprintf(`
+resource "terraform_data" "later" {
+  input = { timeout = 600, processing = "time-sensitive", kind = "single_select", option = "approve" }
+}
+
+resource "hitl_request" "gate" {
+  loop_id          = %q
+  request_text     = "Deploy?"
+  processing_type  = terraform_data.later.output.processing
+  timeout_seconds  = terraform_data.later.output.timeout
+  response_type    = terraform_data.later.output.kind
+  default_response = "reject"
+  response_config = {
+    options = [{ value = terraform_data.later.output.option }, { value = "reject", label = "Reject" }]
+  }
+  wait_for_response = true
+  approve_values    = [terraform_data.later.output.option, "Reject"]
+}
+`, loopID),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps:                    steps,
+	})
+	if n := s.TotalCalls(); n != 0 {
+		t.Errorf("validation made %d API calls (%v), want none", n, s.Calls())
+	}
+}
+
+// examples/approval-gate, unchanged, gates the deploy on the reviewer's
+// answer: approved, the deploy runs; rejected, it does not.
+func TestAccRequestResource_approvalGateExample(t *testing.T) {
+	for _, tc := range []struct {
+		answer string
+		err    *regexp.Regexp
+	}{
+		{answer: "approve"},
+		{answer: "reject", err: regexp.MustCompile(`(?s)Review request not approved.*answered\s+"reject"`)},
+	} {
+		t.Run(tc.answer, func(t *testing.T) {
+			s := newTestServer(t, emulator.Config{})
+			answerAfter(s, tc.answer, 500*time.Millisecond)
+			dir := t.TempDir()
+			src, err := os.ReadFile(filepath.Join("..", "..", "examples", "approval-gate", "main.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// The example configures the provider from the environment and
+			// names it hitl-sh/hitl, as a user's configuration would.
+			t.Setenv(envBaseURL, s.URL)
+			t.Setenv(envAPIKey, s.APIKey())
+			t.Setenv(resource.EnvTfAccProviderNamespace, "hitl-sh")
+
+			step := resource.TestStep{
+				// Given to the step: the example has its own provider block.
+				ProtoV6ProviderFactories: testProviderFactories,
+				ConfigDirectory:          config.StaticDirectory(dir),
+				ExpectError:              tc.err,
+			}
+			const request = "hitl_request.deploy_approval"
+			if tc.err == nil {
+				step.ConfigStateChecks = []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(request, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
+					statecheck.ExpectKnownValue(request, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.NotNull()),
+					statecheck.ExpectKnownOutputValue("approved_by", knownvalue.StringRegexp(hexID)),
+					expectRequestOnServer(s, request),
+				}
+			}
+			steps := []resource.TestStep{step}
+			if tc.err != nil {
+				// After the rejection, the deploy is still to be created and
+				// the request is to be asked again.
+				steps = append(steps, resource.TestStep{
+					ProtoV6ProviderFactories: testProviderFactories,
+					ConfigDirectory:          config.StaticDirectory(dir),
+					PlanOnly:                 true,
+					ExpectNonEmptyPlan:       true,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(request, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
+					}},
+				})
+			}
+			resource.Test(t, resource.TestCase{
+				CheckDestroy: func(*terraform.State) error {
+					if n := len(s.Loops()); n != 0 {
+						return fmt.Errorf("destroy left %d loops", n)
+					}
+					return nil
+				},
+				Steps: steps,
+			})
+		})
+	}
+}

@@ -1,0 +1,429 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// Plan-time checks of hitl_request that involve more than one attribute.
+// The API would refuse most of these configurations too, but only during
+// apply, after other resources may already have changed; here they fail
+// the plan, and none of them calls the API.
+
+var (
+	pathTimeoutSeconds  = path.Root("timeout_seconds")
+	pathImageURL        = path.Root("image_url")
+	pathResponseConfig  = path.Root("response_config")
+	pathDefaultResponse = path.Root("default_response")
+	pathApproveValues   = path.Root("approve_values")
+)
+
+// responseConfigFields says which response_config attributes each response
+// type takes; any other set attribute is an error.
+var responseConfigFields = map[string][]string{
+	responseSingleSelect: {"options", "required"},
+	responseMultiSelect:  {"options", "required"},
+	responseRating:       {"scale_min", "scale_max", "scale_step"},
+	responseText:         {"placeholder", "min_length", "max_length"},
+	responseNumber:       {"min", "max"},
+}
+
+func (r *RequestResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg requestResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(cfg.validateTimeout()...)
+	resp.Diagnostics.Append(cfg.validateImage()...)
+	rc, options, diags := cfg.validateResponseConfig(ctx)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(cfg.validateAnswers(ctx, rc, options)...)
+}
+
+// validateTimeout requires timeout_seconds for time-sensitive requests,
+// which is what processing_type defaults to.
+func (m *requestResourceModel) validateTimeout() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.ProcessingType.IsUnknown() || m.TimeoutSeconds.IsUnknown() || !m.TimeoutSeconds.IsNull() {
+		return diags
+	}
+	processing := m.ProcessingType.ValueString()
+	if m.ProcessingType.IsNull() {
+		processing = requestDefaultProcessingType
+	}
+	if processing == processingTimeSensitive {
+		diags.AddAttributeError(pathTimeoutSeconds, "Missing timeout_seconds",
+			fmt.Sprintf("A time-sensitive request needs a deadline, and processing_type is %q%s. Set timeout_seconds "+
+				"to how long reviewers have to answer (%d to %d seconds), or set processing_type = %q for a request "+
+				"without urgency, which the API gives 30 days.", processing, defaultNote(m.ProcessingType),
+				requestTimeoutMinSecs, requestTimeoutMaxSecs, processingDeferred))
+	}
+	return diags
+}
+
+func defaultNote(v types.String) string {
+	if v.IsNull() {
+		return " (the default)"
+	}
+	return ""
+}
+
+// validateImage requires image_url for image requests and refuses it for
+// markdown ones, where the API would ignore it.
+func (m *requestResourceModel) validateImage() diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.Type.IsUnknown() || m.ImageURL.IsUnknown() {
+		return diags
+	}
+	typ := m.Type.ValueString()
+	if m.Type.IsNull() {
+		typ = requestDefaultType
+	}
+	switch {
+	case typ == contentImage && m.ImageURL.IsNull():
+		diags.AddAttributeError(pathImageURL, "Missing image_url",
+			`A request with type = "image" shows reviewers an image: set image_url to its http(s) URL.`)
+	case typ != contentImage && !m.ImageURL.IsNull():
+		diags.AddAttributeError(pathImageURL, "image_url without an image request",
+			fmt.Sprintf(`image_url is only used when type = "image", and type is %q%s. Set type = "image", or remove image_url.`,
+				typ, defaultNote(m.Type)))
+	}
+	return diags
+}
+
+// validateResponseConfig checks response_config against response_type. It
+// returns the known configuration and options for the answer checks; nil
+// when they are null or not known yet.
+func (m *requestResourceModel) validateResponseConfig(ctx context.Context) (*responseConfigModel, []responseOptionModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m.ResponseType.IsUnknown() || m.ResponseType.IsNull() || m.ResponseConfig.IsUnknown() {
+		return nil, nil, diags
+	}
+	responseType := m.ResponseType.ValueString()
+	allowed, documented := responseConfigFields[responseType]
+	if !documented {
+		return nil, nil, diags // The attribute's OneOf validator reports it.
+	}
+	isSelect := responseType == responseSingleSelect || responseType == responseMultiSelect
+	if m.ResponseConfig.IsNull() {
+		if isSelect {
+			diags.AddAttributeError(pathResponseConfig, "Missing options",
+				fmt.Sprintf("A %s request asks reviewers to pick among options: add response_config { options = [{ value = \"approve\" }, "+
+					"{ value = \"reject\" }] } with the choices.", responseType))
+		}
+		return nil, nil, diags
+	}
+
+	var rc responseConfigModel
+	diags.Append(m.ResponseConfig.As(ctx, &rc, basetypes.ObjectAsOptions{})...)
+	if diags.HasError() {
+		return nil, nil, diags
+	}
+	for name, v := range rc.fields() {
+		if v.IsNull() || v.IsUnknown() || slices.Contains(allowed, name) {
+			continue
+		}
+		diags.AddAttributeError(pathResponseConfig.AtName(name), "Setting does not apply to the response type",
+			fmt.Sprintf("response_config.%s is a setting of %s requests, but response_type is %q, which takes only %s. "+
+				"Remove it, or change response_type.", name, responseTypesTaking(name), responseType, strings.Join(allowed, " and ")))
+	}
+
+	var options []responseOptionModel
+	if !rc.Options.IsUnknown() {
+		var d diag.Diagnostics
+		options, d = responseOptions(ctx, rc.Options)
+		diags.Append(d...)
+	}
+	switch responseType {
+	case responseSingleSelect, responseMultiSelect:
+		if rc.Options.IsUnknown() {
+			break
+		}
+		if len(options) == 0 {
+			diags.AddAttributeError(pathResponseConfig.AtName("options"), "Missing options",
+				fmt.Sprintf("A %s request asks reviewers to pick among options, so response_config.options must list at least one: "+
+					"options = [{ value = \"approve\" }, { value = \"reject\" }].", responseType))
+		}
+		seen := map[string]bool{}
+		for i, o := range options {
+			if o.Value.IsUnknown() || o.Value.IsNull() {
+				continue
+			}
+			v := o.Value.ValueString()
+			p := pathResponseConfig.AtName("options").AtListIndex(i).AtName("value")
+			if seen[v] {
+				diags.AddAttributeError(p, "Duplicate option value",
+					fmt.Sprintf("Two options have the value %q, so an answer could not tell them apart. Give each option its own value.", v))
+			}
+			seen[v] = true
+			if responseType == responseMultiSelect && strings.Contains(v, ",") {
+				diags.AddAttributeError(p, "Comma in a multi_select option value",
+					fmt.Sprintf("The option value %q contains a comma. response shows a multi_select answer as the chosen values "+
+						"joined with commas, so values must not contain any; put the text with the comma in label instead.", v))
+			}
+		}
+	case responseRating:
+		if known(rc.ScaleMin) && known(rc.ScaleMax) && rc.ScaleMin.ValueFloat64() >= rc.ScaleMax.ValueFloat64() {
+			diags.AddAttributeError(pathResponseConfig.AtName("scale_max"), "Invalid rating scale",
+				fmt.Sprintf("scale_min (%s) must be less than scale_max (%s).", formatFloat(rc.ScaleMin), formatFloat(rc.ScaleMax)))
+		}
+		if known(rc.ScaleStep) && rc.ScaleStep.ValueFloat64() <= 0 {
+			diags.AddAttributeError(pathResponseConfig.AtName("scale_step"), "Invalid rating step",
+				fmt.Sprintf("scale_step must be greater than 0, such as 1 or 0.5; got %s.", formatFloat(rc.ScaleStep)))
+		}
+	case responseText:
+		if known(rc.MinLength) && known(rc.MaxLength) && rc.MinLength.ValueInt64() > rc.MaxLength.ValueInt64() {
+			diags.AddAttributeError(pathResponseConfig.AtName("max_length"), "Invalid text length limits",
+				fmt.Sprintf("min_length (%d) must not be greater than max_length (%d).", rc.MinLength.ValueInt64(), rc.MaxLength.ValueInt64()))
+		}
+	case responseNumber:
+		if known(rc.Min) && known(rc.Max) && rc.Min.ValueFloat64() > rc.Max.ValueFloat64() {
+			diags.AddAttributeError(pathResponseConfig.AtName("max"), "Invalid number limits",
+				fmt.Sprintf("min (%s) must not be greater than max (%s).", formatFloat(rc.Min), formatFloat(rc.Max)))
+		}
+	}
+	return &rc, options, diags
+}
+
+// validateAnswers checks default_response and approve_values against the
+// response type: a gate that waits for an answer no reviewer can give would
+// always fail.
+func (m *requestResourceModel) validateAnswers(ctx context.Context, rc *responseConfigModel, options []responseOptionModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !m.ApproveValues.IsNull() && !m.WaitForResponse.IsUnknown() && !m.WaitForResponse.ValueBool() {
+		diags.AddAttributeError(pathApproveValues, "approve_values needs wait_for_response",
+			"approve_values decides whether the apply goes on, which it can only do with the answer in hand. "+
+				"Set wait_for_response = true, or remove approve_values.")
+	}
+	if m.ResponseType.IsUnknown() || m.ResponseType.IsNull() {
+		return diags
+	}
+	responseType := m.ResponseType.ValueString()
+	if _, documented := responseConfigFields[responseType]; !documented {
+		return diags
+	}
+	if known(m.DefaultResponse) {
+		if problem := answerProblem(responseType, rc, options, m.DefaultResponse.ValueString()); problem != "" {
+			diags.AddAttributeError(pathDefaultResponse, "Invalid default response",
+				problem+" The default response is recorded as the answer when nobody responds in time, so it must be one "+
+					"a reviewer could give.")
+		}
+	}
+	if known(m.ApproveValues) {
+		var values []types.String
+		diags.Append(m.ApproveValues.ElementsAs(ctx, &values, false)...)
+		for i, v := range values {
+			if !known(v) {
+				continue
+			}
+			if problem := answerProblem(responseType, rc, options, v.ValueString()); problem != "" {
+				diags.AddAttributeError(pathApproveValues.AtListIndex(i), "Answer no reviewer can give",
+					problem+" An approval gate waiting for it would never open; correct the value.")
+			}
+		}
+	}
+	return diags
+}
+
+// answerProblem says why text, written the way `response` shows answers,
+// cannot be an answer to this request, or "" when it can or when that is
+// not known yet.
+func answerProblem(responseType string, rc *responseConfigModel, options []responseOptionModel, text string) string {
+	if _, err := hitl.EncodeAnswer(responseType, text); err != nil {
+		return strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
+	}
+	switch responseType {
+	case responseSingleSelect, responseMultiSelect:
+		choices, complete := optionChoices(options)
+		if !complete || len(choices) == 0 {
+			return ""
+		}
+		parts := []string{text}
+		if responseType == responseMultiSelect {
+			parts = hitl.SplitMultiAnswer(text)
+		}
+		for _, p := range parts {
+			if !slices.Contains(choices, p) {
+				return fmt.Sprintf("%q is not the value (or label) of any option; the options are %s.", p, quoteAll(optionValues(options)))
+			}
+		}
+	case responseRating:
+		if rc != nil {
+			return outOfRange(text, rc.ScaleMin, rc.ScaleMax, "scale_min", "scale_max")
+		}
+	case responseNumber:
+		if rc != nil {
+			return outOfRange(text, rc.Min, rc.Max, "min", "max")
+		}
+	case responseText:
+		if rc == nil {
+			return ""
+		}
+		n := int64(utf8.RuneCountInString(text))
+		if known(rc.MinLength) && n < rc.MinLength.ValueInt64() {
+			return fmt.Sprintf("%q is shorter than min_length (%d characters).", text, rc.MinLength.ValueInt64())
+		}
+		if known(rc.MaxLength) && n > rc.MaxLength.ValueInt64() {
+			return fmt.Sprintf("%q is longer than max_length (%d characters).", text, rc.MaxLength.ValueInt64())
+		}
+	}
+	return ""
+}
+
+// optionChoices returns every value and label of the options; complete is
+// false while any of them is unknown.
+func optionChoices(options []responseOptionModel) (choices []string, complete bool) {
+	for _, o := range options {
+		if o.Value.IsUnknown() || o.Label.IsUnknown() {
+			return nil, false
+		}
+		choices = append(choices, o.Value.ValueString())
+		if !o.Label.IsNull() {
+			choices = append(choices, o.Label.ValueString())
+		}
+	}
+	return choices, true
+}
+
+func optionValues(options []responseOptionModel) []string {
+	out := make([]string, 0, len(options))
+	for _, o := range options {
+		out = append(out, o.Value.ValueString())
+	}
+	return out
+}
+
+func outOfRange(text string, lo, hi types.Float64, loName, hiName string) string {
+	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil {
+		return "" // EncodeAnswer has accepted it as a JSON number.
+	}
+	if known(lo) && f < lo.ValueFloat64() {
+		return fmt.Sprintf("%s is below %s (%s).", text, loName, formatFloat(lo))
+	}
+	if known(hi) && f > hi.ValueFloat64() {
+		return fmt.Sprintf("%s is above %s (%s).", text, hiName, formatFloat(hi))
+	}
+	return ""
+}
+
+// fields lists response_config's attributes by name.
+func (rc *responseConfigModel) fields() map[string]interface {
+	IsNull() bool
+	IsUnknown() bool
+} {
+	return map[string]interface {
+		IsNull() bool
+		IsUnknown() bool
+	}{
+		"options": rc.Options, "required": rc.Required,
+		"scale_min": rc.ScaleMin, "scale_max": rc.ScaleMax, "scale_step": rc.ScaleStep,
+		"placeholder": rc.Placeholder, "min_length": rc.MinLength, "max_length": rc.MaxLength,
+		"min": rc.Min, "max": rc.Max,
+	}
+}
+
+// responseTypesTaking names the response types that take a setting.
+func responseTypesTaking(field string) string {
+	var names []string
+	for _, rt := range requestResponseTypes {
+		if slices.Contains(responseConfigFields[rt], field) {
+			names = append(names, rt)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// known reports whether a value is neither null nor unknown.
+func known(v interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+func formatFloat(v types.Float64) string {
+	return strconv.FormatFloat(v.ValueFloat64(), 'f', -1, 64)
+}
+
+func quoteAll(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = strconv.Quote(v)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// jsonObjectValidator checks that a string is a JSON object, as the API's
+// context field must be.
+type jsonObjectValidator struct{}
+
+func (jsonObjectValidator) Description(context.Context) string {
+	return "must be a JSON object, such as the result of jsonencode({ key = \"value\" })"
+}
+
+func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !known(req.ConfigValue) {
+		return
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil || obj == nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid context",
+			fmt.Sprintf("%s must be a JSON object, such as jsonencode({ release = \"v1.2.3\" }); got %s. "+
+				"The API accepts only an object here.", req.Path, truncateForMessage(req.ConfigValue.ValueString())))
+	}
+}
+
+// urlValidator checks that a string is an absolute URL with one of the
+// allowed schemes.
+type urlValidator struct {
+	schemes []string
+	why     string
+}
+
+func (v urlValidator) Description(context.Context) string {
+	return "must be an absolute " + strings.Join(v.schemes, " or ") + " URL"
+}
+
+func (v urlValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v urlValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !known(req.ConfigValue) {
+		return
+	}
+	u, err := url.Parse(req.ConfigValue.ValueString())
+	if err == nil && u.Host != "" && slices.Contains(v.schemes, u.Scheme) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
+		fmt.Sprintf("%s %s, such as %s://example.com/path; got %s.%s", req.Path, v.Description(ctx), v.schemes[0],
+			truncateForMessage(req.ConfigValue.ValueString()), v.why))
+}
+
+func truncateForMessage(s string) string {
+	const maxChars = 80
+	if utf8.RuneCountInString(s) > maxChars {
+		s = string([]rune(s)[:maxChars]) + "…"
+	}
+	return strconv.Quote(s)
+}
