@@ -309,7 +309,7 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: cfg,
+				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("claimed")),
@@ -473,7 +473,7 @@ func TestAccRequestResource_timeoutRecordsDefault(t *testing.T) {
 				},
 			},
 			{
-				Config: strings.Replace(cfg, "wait_for_response = true", "wait_for_response = true\n  approve_values = [\"approve\"]", 1),
+				Config:      strings.Replace(cfg, "wait_for_response = true", "wait_for_response = true\n  approve_values = [\"approve\"]", 1),
 				ExpectError: regexp.MustCompile(`(?s)Review request not approved.*Nobody\s+answered.*default\s+response\s+"reject"\s+was\s+recorded`),
 			},
 		},
