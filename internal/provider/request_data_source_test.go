@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// The data source reads back what the resource sent and recorded: every
+// shared attribute has the same value in both.
+func TestAccRequestDataSource_matchesResource(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerAfter(s, "approve", 300*time.Millisecond)
+	const dataAddr = "data.hitl_request.read"
+	cfg := gateConfig(s, loopID, `
+  priority          = "high"
+  default_response  = "reject"
+  context           = jsonencode({ release = "v1.4.2", services = ["api", "web"], canary = true })
+  tags              = ["deploy", "production"]
+  callback_url      = "https://hooks.example.com/hitl"
+  wait_for_response = true`, `
+data "hitl_request" "read" {
+  id = hitl_request.gate.id
+}
+`)
+	var checks []statecheck.StateCheck
+	for _, attr := range []string{
+		"id", "loop_id", "request_text", "priority", "processing_type", "timeout_seconds", "type", "image_url",
+		"response_type", "response_config", "default_response", "context", "tags", "callback_url",
+		"status", "timeout_at", "created_at", "broadcasted_to", "response_data", "response", "response_by", "response_at",
+	} {
+		checks = append(checks, statecheck.CompareValuePairs(gateAddr, tfjsonpath.New(attr), dataAddr, tfjsonpath.New(attr), compare.ValuesSame()))
+	}
+	checks = append(checks,
+		// Not vacuous: the values compared are the real ones.
+		statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+		statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("context"),
+			knownvalue.StringExact(`{"canary":true,"release":"v1.4.2","services":["api","web"]}`)),
+		statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("response_config").AtMapKey("options"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"value": knownvalue.StringExact("approve"), "label": knownvalue.Null(), "color": knownvalue.Null(),
+			}),
+			knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"value": knownvalue.StringExact("reject"), "label": knownvalue.StringExact("Reject"), "color": knownvalue.StringExact("#dc2626"),
+			}),
+		})),
+		expectRequestOnServer(s, dataAddr),
+	)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed"),
+		Steps:                    []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
+	})
+}
+
+// A request sent by another application: deferred, a rating with a numeric
+// default and answer.
+func TestAccRequestDataSource_requestFromElsewhere(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	c, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, five, half := 1.0, 5.0, 0.5
+	created, err := c.CreateRequest(context.Background(), loopID, hitl.CreateRequestInput{
+		ProcessingType: "deferred", Type: "image", ImageURL: "https://example.com/banner.png", Priority: "low",
+		RequestText: "Rate the new banner", ResponseType: "rating",
+		ResponseConfig:  &hitl.ResponseConfig{ScaleMin: &one, ScaleMax: &five, ScaleStep: &half},
+		DefaultResponse: json.RawMessage(`3`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RespondToRequest(created.RequestID, 4.5); err != nil {
+		t.Fatal(err)
+	}
+	const dataAddr = "data.hitl_request.banner"
+	cfg := s.providerBlock() + fmt.Sprintf(`
+data "hitl_request" "banner" {
+  id = %q
+}
+`, created.RequestID)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("processing_type"), knownvalue.StringExact("deferred")),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("timeout_seconds"), knownvalue.Int64Exact(30*24*3600)),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("type"), knownvalue.StringExact("image")),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("image_url"), knownvalue.StringExact("https://example.com/banner.png")),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("default_response"), knownvalue.StringExact("3")),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("response"), knownvalue.StringExact("4.5")),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("response_data"), knownvalue.StringExact("4.5")),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("response_config"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"options":    knownvalue.Null(),
+					"scale_min":  knownvalue.Float64Exact(1),
+					"scale_max":  knownvalue.Float64Exact(5),
+					"scale_step": knownvalue.Float64Exact(0.5),
+					"min":        knownvalue.Null(),
+				})),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("context"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("callback_url"), knownvalue.Null()),
+				expectRequestOnServer(s, dataAddr),
+			},
+		}},
+	})
+}
+
+func TestAccRequestDataSource_notFound(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: s.providerBlock() + `
+data "hitl_request" "missing" {
+  id = "000000000000000000000000"
+}
+`,
+			ExpectError: regexp.MustCompile(`There\s+is\s+no\s+request\s+with\s+id\s+"000000000000000000000000"`),
+		}},
+	})
+}
