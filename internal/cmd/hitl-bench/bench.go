@@ -148,6 +148,7 @@ func (b *bench) run(ctx context.Context) ([]result, string, error) {
 		"TF_LOG_PROVIDER":    "",
 	})
 
+	loadAtStart := loadAverage()
 	if err := b.warmUp(ctx); err != nil {
 		return nil, "", err
 	}
@@ -160,7 +161,7 @@ func (b *bench) run(ctx context.Context) ([]result, string, error) {
 		}
 		results = append(results, rs...)
 	}
-	return results, describeEnvironment(version, b.opts), nil
+	return results, describeEnvironment(version, b.opts, loadAtStart, loadAverage()), nil
 }
 
 // warmUp runs one small plan of each configuration, so that the first
@@ -362,7 +363,9 @@ func writeConfig(dir, config string) error {
 }
 
 // describeEnvironment says what the results were measured on.
-func describeEnvironment(terraformVersion string, opts options) string {
+// loadStart and loadEnd are the load averages at the start and the end of
+// the run, "" when unknown: other work on the machine skews the times.
+func describeEnvironment(terraformVersion string, opts options, loadStart, loadEnd string) string {
 	ns := make([]string, len(opts.Ns))
 	for i, n := range opts.Ns {
 		ns[i] = strconv.Itoa(n)
@@ -376,9 +379,26 @@ func describeEnvironment(terraformVersion string, opts options) string {
 			machine += fmt.Sprintf(", %.0f GiB memory", float64(kb)/(1<<20))
 		}
 	}
-	return fmt.Sprintf("- Date: %s\n- Terraform %s, %s %s/%s\n- Machine: %s\n- Emulator latency %s per request, Terraform parallelism %d, N = %s\n",
+	s := fmt.Sprintf("- Date: %s\n- Terraform %s, %s %s/%s\n- Machine: %s\n- Emulator latency %s per request, Terraform parallelism %d, N = %s\n",
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), terraformVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH,
 		machine, opts.Latency, opts.Parallelism, strings.Join(ns, ", "))
+	if loadStart != "" && loadEnd != "" {
+		s += fmt.Sprintf("- Load average (1, 5, 15 min): %s at the start, %s at the end\n", loadStart, loadEnd)
+	}
+	return s
+}
+
+// loadAverage returns the first three fields of /proc/loadavg, or "".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], ", ")
 }
 
 // procField returns the value of the first "key: value" line of a /proc

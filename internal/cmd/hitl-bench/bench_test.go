@@ -312,8 +312,9 @@ func TestRenderReportAndWrite(t *testing.T) {
 }
 
 func TestDescribeEnvironment(t *testing.T) {
-	got := describeEnvironment("1.11.4", options{Ns: []int{10, 100}, Latency: 50 * time.Millisecond, Parallelism: 10})
-	for _, want := range []string{"Terraform 1.11.4", runtime.Version(), "CPUs", "latency 50ms", "parallelism 10", "N = 10, 100"} {
+	got := describeEnvironment("1.11.4", options{Ns: []int{10, 100}, Latency: 50 * time.Millisecond, Parallelism: 10}, "0.50, 0.40, 0.30", "1.00, 0.50, 0.30")
+	for _, want := range []string{"Terraform 1.11.4", runtime.Version(), "CPUs", "latency 50ms", "parallelism 10", "N = 10, 100",
+		"0.50, 0.40, 0.30 at the start, 1.00, 0.50, 0.30 at the end"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("environment %q lacks %q", got, want)
 		}
