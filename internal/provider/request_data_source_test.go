@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -136,5 +137,45 @@ data "hitl_request" "missing" {
 `,
 			ExpectError: regexp.MustCompile(`There\s+is\s+no\s+request\s+with\s+id\s+"000000000000000000000000"`),
 		}},
+	})
+}
+
+// examples/data-sources/hitl_request/data-source.tf reads a request sent
+// elsewhere; its check warns, without failing, while there is no answer.
+func TestAccRequestDataSource_documentationExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	c, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateRequest(context.Background(), loopID, hitl.CreateRequestInput{
+		ProcessingType: "time-sensitive", TimeoutSeconds: 300, Type: "markdown", Priority: "high",
+		RequestText: "Refund order 1042?", ResponseType: "text",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := composeExamples(t, s, "provider/provider.tf", "data-sources/hitl_request/data-source.tf")
+	step := func(status string, answer knownvalue.Check) resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigVariables:          config.Variables{"request_id": config.StringVariable(created.RequestID)},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("review_status", knownvalue.StringExact(status)),
+				statecheck.ExpectKnownValue("data.hitl_request.review", tfjsonpath.New("response"), answer),
+				expectRequestOnServer(s, "data.hitl_request.review"),
+			},
+		}
+	}
+	answered := step("completed", knownvalue.StringExact("Yes, the parcel was lost."))
+	answered.PreConfig = func() {
+		if err := s.RespondToRequest(created.RequestID, "Yes, the parcel was lost."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{step("pending", knownvalue.Null()), answered},
 	})
 }

@@ -608,19 +608,9 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 		t.Run(tc.answer, func(t *testing.T) {
 			s := newTestServer(t, emulator.Config{})
 			answerAfter(s, tc.answer, 500*time.Millisecond)
-			dir := t.TempDir()
-			src, err := os.ReadFile(filepath.Join("..", "..", "examples", "approval-gate", "main.tf"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
-				t.Fatal(err)
-			}
 			// The example configures the provider from the environment and
 			// names it hitl-sh/hitl, as a user's configuration would.
-			t.Setenv(envBaseURL, s.URL)
-			t.Setenv(envAPIKey, s.APIKey())
-			t.Setenv(resource.EnvTfAccProviderNamespace, "hitl-sh")
+			dir := composeExamples(t, s, "approval-gate/main.tf")
 
 			step := resource.TestStep{
 				// Given to the step: the example has its own provider block.
@@ -664,4 +654,68 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 			})
 		})
 	}
+}
+
+// composeExamples copies files from examples/ into a fresh directory, the
+// way a user combines the snippets of the documentation, and points the
+// provider at s through the environment, as the examples expect.
+func composeExamples(t *testing.T, s *testServer, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.ReplaceAll(f, "/", "_")
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv(envBaseURL, s.URL)
+	t.Setenv(envAPIKey, s.APIKey())
+	t.Setenv(resource.EnvTfAccProviderNamespace, "hitl-sh")
+	return dir
+}
+
+// examples/resources/hitl_request/resource.tf, with the provider and loop
+// examples it builds on: the gate waits for its approval, the others are
+// sent and left pending.
+func TestAccRequestResource_documentationExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	s.SetAutoResponder(func(q emulator.Request) (any, time.Duration, bool) {
+		return "approve", 300 * time.Millisecond, strings.Contains(q.RequestText, "migration")
+	})
+	dir := composeExamples(t, s, "provider/provider.tf", "resources/hitl_loop/resource.tf", "resources/hitl_request/resource.tf")
+	const gate = "hitl_request.schema_migration"
+
+	resource.Test(t, resource.TestCase{
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.Loops()); n != 0 {
+				return fmt.Errorf("destroy left %d loops", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(gate, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
+				statecheck.ExpectKnownValue(gate, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+				statecheck.ExpectKnownValue("hitl_request.content_review", tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue("hitl_request.answer_quality", tfjsonpath.New("processing_type"), knownvalue.StringExact("deferred")),
+				expectRequestOnServer(s, gate),
+				expectRequestOnServer(s, "hitl_request.content_review"),
+				expectRequestOnServer(s, "hitl_request.answer_quality"),
+				stateCheckFunc(func(*tfjson.State) error {
+					for _, q := range s.Requests() {
+						if q.ResponseType == "rating" && q.TimeoutSeconds != 30*24*3600 {
+							return fmt.Errorf("the deferred rating request has a %d-second deadline, want 30 days", q.TimeoutSeconds)
+						}
+					}
+					return nil
+				}),
+			},
+		}},
+	})
 }
