@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -718,4 +719,188 @@ func TestAccRequestResource_documentationExample(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// When nobody answers within wait_timeout, the apply fails and the request
+// stays in state, tainted: the next plan asks again, and destroy cancels it.
+func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := gateConfig(s, loopID, `
+  wait_for_response = true
+  wait_timeout      = "1s"`, deployConfig)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "cancelled"),
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)No answer to review request.*within\s+wait_timeout\s+\(1s\);\s+it\s+is\s+still\s+pending`),
+			},
+			{
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerStatuses(s, "pending") }),
+				}},
+			},
+		},
+	})
+}
+
+// newWaitingResource returns a hitl_request resource whose client talks to
+// a fresh emulator, with a loop that has an active member.
+func newWaitingResource(t *testing.T, opts ...hitl.Option) (*RequestResource, *testServer, string) {
+	t.Helper()
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	opts = append([]hitl.Option{hitl.WithBaseURL(s.URL), hitl.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)
+	c, err := hitl.New(s.APIKey(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &RequestResource{data: &providerData{client: c}}, s, loopID
+}
+
+func sendTestRequest(t *testing.T, r *RequestResource, loopID string) string {
+	t.Helper()
+	created, err := r.data.client.CreateRequest(context.Background(), loopID, hitl.CreateRequestInput{
+		ProcessingType: "time-sensitive", TimeoutSeconds: 600, Type: "markdown", Priority: "high",
+		RequestText: "Deploy?", ResponseType: "text",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created.RequestID
+}
+
+// Server errors while waiting do not end the wait: the answer still counts.
+func TestAwaitAnswerOutlastsServerErrors(t *testing.T) {
+	r, s, loopID := newWaitingResource(t, hitl.WithMaxRetries(0))
+	id := sendTestRequest(t, r, loopID)
+	if err := s.RespondToRequest(id, "ship it"); err != nil {
+		t.Fatal(err)
+	}
+	// Every poll fails until the emulator is healthy again, which happens
+	// once a few polls have failed.
+	s.SetFaults(emulator.Faults{ServerErrorRate: 1})
+	s.ResetCalls()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil && s.TotalCalls() < 3 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		s.SetFaults(emulator.Faults{})
+	}()
+	q, err := r.awaitAnswer(ctx, id, time.Minute)
+	if err != nil || q == nil || q.Status != hitl.RequestCompleted || string(q.ResponseData) != `"ship it"` {
+		t.Fatalf("awaitAnswer = %+v, %v", q, err)
+	}
+	if n := s.TotalCalls(); n < 4 {
+		t.Errorf("%d polls, want the 3 failures and a success", n)
+	}
+}
+
+// A request that is gone (its loop was deleted) ends the wait at once.
+func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
+	r, s, loopID := newWaitingResource(t)
+	id := sendTestRequest(t, r, loopID)
+	s.DeleteLoop(loopID)
+	q, err := r.awaitAnswer(context.Background(), id, time.Minute)
+	if !hitl.IsNotFound(err) || q != nil {
+		t.Fatalf("awaitAnswer = %+v, %v; want not found", q, err)
+	}
+	d := waitErrorDiagnostic(id, q, "1m", 5*time.Minute, err)
+	if !strings.Contains(d.Detail(), id) || !strings.Contains(d.Detail(), "tainted") {
+		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
+	}
+}
+
+// Without an answer, waiting ends at wait_timeout with the request as last
+// seen, or with the operation's own deadline when that comes first.
+func TestAwaitAnswerDeadlines(t *testing.T) {
+	r, s, loopID := newWaitingResource(t)
+	id := sendTestRequest(t, r, loopID)
+	if err := s.ClaimRequest(id); err != nil {
+		t.Fatal(err)
+	}
+	q, err := r.awaitAnswer(context.Background(), id, 700*time.Millisecond)
+	if !errors.Is(err, errWaitTimeout) || q == nil || q.Status != hitl.RequestClaimed {
+		t.Fatalf("awaitAnswer = %+v, %v; want the claimed request and errWaitTimeout", q, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	_, err = r.awaitAnswer(ctx, id, time.Hour)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("awaitAnswer with a shorter operation deadline: %v", err)
+	}
+	d := waitErrorDiagnostic(id, q, "1h", 700*time.Millisecond, err)
+	if !strings.Contains(d.Detail(), "create timeout (700ms)") || !strings.Contains(d.Detail(), "still claimed") {
+		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
+	}
+}
+
+func TestGateDiagnostics(t *testing.T) {
+	at := "2026-01-02T03:04:05Z"
+	by := &hitl.Responder{UserID: "u1"}
+	recipients := []hitl.Recipient{{UserID: "u0", Email: "lead@example.com"}, {UserID: "u1", Email: "oncall@example.com"}}
+	tests := []struct {
+		name      string
+		q         hitl.Request
+		gated     bool
+		approve   []string
+		severity  string // "", "error" or "warning"
+		summary   string
+		fragments []string
+	}{
+		{"approved", hitl.Request{ID: "r", Status: "completed", ResponseData: json.RawMessage(`"approve"`), ResponseBy: by},
+			true, []string{"approve"}, "", "", nil},
+		{"approved in an object", hitl.Request{ID: "r", Status: "completed", ResponseData: json.RawMessage(`{"selected_value":"LGTM"}`)},
+			true, []string{"approve", "LGTM"}, "", "", nil},
+		{"rejected", hitl.Request{ID: "r", Status: "completed", ResponseData: json.RawMessage(`{"selected_value":"reject"}`),
+			ResponseBy: by, ResponseAt: &at, BroadcastedTo: recipients},
+			true, []string{"approve"}, "error", "Review request not approved",
+			[]string{`Reviewer oncall@example.com (user u1) answered "reject" to request r at ` + at,
+				`(response_data {"selected_value":"reject"})`, `accepts only "approve"`, "tainted"}},
+		{"timed out with default", hitl.Request{ID: "r", Status: "timeout", TimeoutAt: at, ResponseData: json.RawMessage(`"reject"`)},
+			true, []string{"approve"}, "error", "Review request not approved",
+			[]string{"before its deadline (" + at + ")", `default response "reject" was recorded`}},
+		{"timed out with an approving default", hitl.Request{ID: "r", Status: "timeout", ResponseData: json.RawMessage(`"approve"`)},
+			true, []string{"approve"}, "", "", nil},
+		{"timed out without default", hitl.Request{ID: "r", Status: "timeout"},
+			true, []string{"approve"}, "error", "Review request not approved", []string{"no default_response"}},
+		{"timed out, not gated", hitl.Request{ID: "r", Status: "timeout"},
+			false, nil, "warning", "Review request timed out without an answer", []string{"response is null"}},
+		{"answered, not gated", hitl.Request{ID: "r", Status: "completed", ResponseData: json.RawMessage(`"no"`)},
+			false, nil, "", "", nil},
+		{"cancelled", hitl.Request{ID: "r", Status: "cancelled"},
+			false, nil, "error", "Review request cancelled", []string{"cancelled in HITL.sh"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			diags := gateDiagnostics(&tt.q, tt.gated, tt.approve)
+			switch {
+			case tt.severity == "" && len(diags) != 0:
+				t.Fatalf("diagnostics %v, want none", diags)
+			case tt.severity == "":
+				return
+			case len(diags) != 1:
+				t.Fatalf("diagnostics %v, want one %s", diags, tt.severity)
+			}
+			d := diags[0]
+			if strings.ToLower(d.Severity().String()) != tt.severity || d.Summary() != tt.summary {
+				t.Errorf("got %s %q, want %s %q", d.Severity(), d.Summary(), tt.severity, tt.summary)
+			}
+			for _, f := range tt.fragments {
+				if !strings.Contains(d.Detail(), f) {
+					t.Errorf("detail %q lacks %q", d.Detail(), f)
+				}
+			}
+		})
+	}
 }
