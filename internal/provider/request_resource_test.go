@@ -150,7 +150,8 @@ func expectRequestOnServer(s *testServer, address string) statecheck.StateCheck 
 		}
 		if q.ResponseData != nil {
 			var got any
-			if err := json.Unmarshal([]byte(attrs["response_data"].(string)), &got); err != nil {
+			raw, _ := attrs["response_data"].(string)
+			if err := json.Unmarshal([]byte(raw), &got); err != nil {
 				return fmt.Errorf("%s.response_data is not JSON: %v", address, err)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(q.ResponseData) {
