@@ -25,8 +25,9 @@ func apiErrorDetail(err error) string {
 		return fmt.Sprintf("%s.\n\nThe HITL API did not accept the API key. Check the provider's `api_key` "+
 			"or the HITL_API_KEY environment variable, and that the key has not been revoked.", err)
 	case hitl.IsForbidden(err):
-		return fmt.Sprintf("%s.\n\nThe API key's account may not do this: only the creator of a loop can change it "+
-			"or send requests to it. Use the creator's API key, or remove the object from this configuration.", err)
+		return fmt.Sprintf("%s.\n\nThe API key's account may not do this: only a loop's creator can change it or send "+
+			"requests to it, and only its creator and members can read it. Use the creator's API key, or remove the object "+
+			"from this configuration.", err)
 	case hitl.IsRateLimited(err):
 		return fmt.Sprintf("%s.\n\nThe API key has used up its hourly request budget and the provider's retries did not "+
 			"outlast it. Wait for the limit to reset (the `hitl_api_key` data source shows when), or raise `max_retries`.", err)

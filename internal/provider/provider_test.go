@@ -46,7 +46,10 @@ func (s *testServer) providerBlock(extra ...string) string {
 func TestMain(m *testing.M) {
 	// The acceptance tests must never reach a real account, whatever the
 	// developer's environment holds.
-	os.Unsetenv(envAPIKey)
-	os.Unsetenv(envBaseURL)
+	for _, env := range []string{envAPIKey, envBaseURL} {
+		if err := os.Unsetenv(env); err != nil {
+			panic(err)
+		}
+	}
 	os.Exit(m.Run())
 }
