@@ -314,7 +314,8 @@ func (b *bench) terraformRun(ctx context.Context, dir string, args ...string) (w
 		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	if err != nil {
-		if !b.opts.Verbose {
+		// After Ctrl-C the output only says that terraform was stopped.
+		if !b.opts.Verbose && ctx.Err() == nil {
 			fmt.Fprintf(b.stderr, "$ terraform %s\n%s", strings.Join(args, " "), out.String())
 		}
 		return wall, cpu, fmt.Errorf("terraform %s: %w", args[0], err)
