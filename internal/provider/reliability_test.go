@@ -37,8 +37,8 @@ func expectStateMatchesServer(s *testServer) statecheck.StateCheck {
 	return stateCheckFunc(func(state *tfjson.State) error {
 		inState := map[string]bool{}
 		for _, r := range state.Values.RootModule.Resources {
-			if r.Type == "hitl_loop" {
-				inState[r.AttributeValues["id"].(string)] = true
+			if id, ok := r.AttributeValues["id"].(string); ok && r.Type == "hitl_loop" {
+				inState[id] = true
 			}
 		}
 		onServer := s.Loops()
