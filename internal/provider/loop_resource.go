@@ -161,13 +161,11 @@ func (r *LoopResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, loopCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operationContext(ctx, plan.Timeouts.Create, loopCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	in := hitl.CreateLoopInput{
 		Name:        plan.Name.ValueString(),
@@ -206,13 +204,11 @@ func (r *LoopResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, loopReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operationContext(ctx, state.Timeouts.Read, loopReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	loop, err := r.data.loops.Get(ctx, state.ID.ValueString())
 	if hitl.IsNotFound(err) {
@@ -237,13 +233,11 @@ func (r *LoopResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, loopUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operationContext(ctx, plan.Timeouts.Update, loopUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	// Send only what changed, so a concurrent edit of another field in the
 	// HITL.sh dashboard is not overwritten.
@@ -287,13 +281,11 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, loopDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operationContext(ctx, state.Timeouts.Delete, loopDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	_, err := r.data.client.DeleteLoop(ctx, state.ID.ValueString())
 	if err != nil && !hitl.IsNotFound(err) {

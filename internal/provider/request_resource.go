@@ -502,13 +502,11 @@ func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, requestReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operationContext(ctx, state.Timeouts.Read, requestReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	q, err := r.data.client.GetRequest(ctx, state.ID.ValueString())
 	if hitl.IsNotFound(err) {
@@ -557,13 +555,11 @@ func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, requestDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := operationContext(ctx, state.Timeouts.Delete, requestDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	_, err := r.data.client.CancelRequest(ctx, id)
 	switch {
