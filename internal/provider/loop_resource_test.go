@@ -300,3 +300,41 @@ resource "hitl_loop" "test" {
 		}},
 	})
 }
+
+// The documented icons are advice: another icon is passed to the API with
+// a warning, and a timeouts block is accepted without affecting the loop.
+func TestAccLoopResource_undocumentedIconAndTimeouts(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := s.providerBlock() + `
+resource "hitl_loop" "test" {
+  name = "Launch reviews"
+  icon = "rocket"
+
+  timeouts {
+    create = "2m"
+    read   = "30s"
+  }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("hitl_loop.test", tfjsonpath.New("icon"), knownvalue.StringExact("rocket")),
+					statecheck.ExpectKnownValue("hitl_loop.test", tfjsonpath.New("timeouts"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"create": knownvalue.StringExact("2m"),
+						"read":   knownvalue.StringExact("30s"),
+					})),
+					expectLoopOnServer(s, "hitl_loop.test"),
+				},
+			},
+			{
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
