@@ -18,32 +18,20 @@ const (
 // request is the stored form of a review request. Free-form JSON values are
 // kept as raw bytes so that every reader decodes its own copy.
 type request struct {
-	seq             uint64
-	id              string
-	loopID          string
-	status          string
-	processingType  string
-	typ             string
-	priority        string
-	requestText     string
-	imageURL        string
-	responseType    string
-	responseConfig  json.RawMessage
-	defaultResponse json.RawMessage
-	context         json.RawMessage
-	tags            []string
-	callbackURL     string
-	platform        string
-	platformVersion string
-	timeoutSeconds  int
-	createdAt       time.Time
-	updatedAt       time.Time
-	timeoutAt       time.Time
-	broadcast       []recipient
-	responseData    json.RawMessage
-	responseBy      string
-	responseAt      *time.Time
-	feedback        json.RawMessage
+	seq    uint64
+	id     string
+	loopID string
+	status string
+	// requestInput holds what the create body set, as validated.
+	requestInput
+	createdAt    time.Time
+	updatedAt    time.Time
+	timeoutAt    time.Time
+	broadcast    []recipient
+	responseData json.RawMessage
+	responseBy   string
+	responseAt   *time.Time
+	feedback     json.RawMessage
 
 	// auto is a scheduled answer from the auto responder, applied lazily
 	// by settleLocked once its time has come.
@@ -244,27 +232,14 @@ func (e *Emulator) insertRequestLocked(loopID string, acct *account, in requestI
 	}
 	now := e.clock()
 	q := &request{
-		seq:             e.nextSeqLocked(),
-		id:              e.newIDLocked(),
-		loopID:          l.id,
-		status:          statusPending,
-		processingType:  in.processingType,
-		typ:             in.typ,
-		priority:        in.priority,
-		requestText:     in.requestText,
-		imageURL:        in.imageURL,
-		responseType:    in.responseType,
-		responseConfig:  in.responseConfig,
-		defaultResponse: in.defaultResponse,
-		context:         in.context,
-		tags:            in.tags,
-		callbackURL:     in.callbackURL,
-		platform:        in.platform,
-		platformVersion: in.platformVersion,
-		timeoutSeconds:  in.timeoutSeconds,
-		createdAt:       now,
-		updatedAt:       now,
-		timeoutAt:       now.Add(time.Duration(in.timeoutSeconds) * time.Second),
+		seq:          e.nextSeqLocked(),
+		id:           e.newIDLocked(),
+		loopID:       l.id,
+		status:       statusPending,
+		requestInput: in,
+		createdAt:    now,
+		updatedAt:    now,
+		timeoutAt:    now.Add(time.Duration(in.timeoutSeconds) * time.Second),
 	}
 	for _, m := range active {
 		role := "member"
