@@ -145,7 +145,7 @@ func TestAccLoopResource_ambiguousCreateNamesCandidates(t *testing.T) {
 					s.SetFaults(emulator.Faults{DropAfterWriteRate: 1})
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)outcome unknown.*cannot tell which of these loops.*[0-9a-f]{24},\s+[0-9a-f]{24}.*terraform import`),
+				ExpectError: regexp.MustCompile(`(?s)Error creating loop: outcome unknown.*cannot tell which of these.*loop: [0-9a-f]{24},\s+[0-9a-f]{24}.*terraform import`),
 			},
 			{
 				// Nothing was recorded in state: the next plan creates.
