@@ -51,6 +51,9 @@ type safeCreate[C, A any] struct {
 	retryWhenNone bool
 	// adoptedNote tells the user what an adopted object lacks.
 	adoptedNote string
+	// diagnose explains a create that certainly failed; nil means
+	// apiErrorDiagnostic.
+	diagnose func(error) diag.Diagnostic
 }
 
 // run returns either what create returned, or the adopted candidate and
@@ -65,7 +68,11 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 			return c, "", adopted, nil
 		}
 		if !hitl.IsUncertain(err) && !hitl.IsServerError(err) {
-			diags.Append(apiErrorDiagnostic(summary, err))
+			if s.diagnose != nil {
+				diags.Append(s.diagnose(err))
+			} else {
+				diags.Append(apiErrorDiagnostic(summary, err))
+			}
 			return created, "", adopted, diags
 		}
 		tflog.Warn(ctx, "the outcome of a create request is unknown; looking for what it may have created",

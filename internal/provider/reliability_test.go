@@ -234,3 +234,40 @@ resource "hitl_loop" "test" {
 		t.Error("part of the API key appears in the TRACE logs")
 	}
 }
+
+// A review request whose create answer is lost is found and adopted, not
+// sent again: its reviewers are notified once.
+func TestAccRequestResource_droppedCreateAnswerIsAdopted(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := gateConfig(s, loopID, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { s.SetFaults(emulator.Faults{DropAfterWriteRate: 1}) },
+				Config:    cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRequestOnServer(s, gateAddr),
+					stateCheckFunc(func(*tfjson.State) error {
+						if n := len(s.Requests()); n != 1 {
+							return fmt.Errorf("the server holds %d requests, want exactly 1", n)
+						}
+						if n := s.Calls()["POST /api/loops/{id}/requests"]; n != 1 {
+							return fmt.Errorf("the request was sent %d times, want once", n)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				PreConfig:        func() { s.SetFaults(emulator.Faults{}) },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+	if q := s.Requests(); len(q) != 1 || q[0].Status != "cancelled" {
+		t.Errorf("after destroy the server holds %+v, want the one request, cancelled", q)
+	}
+}

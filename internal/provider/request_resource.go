@@ -281,9 +281,9 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	created, err := r.data.client.CreateRequest(ctx, plan.LoopID.ValueString(), in)
-	if err != nil {
-		resp.Diagnostics.Append(createRequestDiagnostic(err))
+	created, diags := r.createRequest(ctx, plan.LoopID.ValueString(), in)
+	resp.Diagnostics.Append(diags...)
+	if created == nil {
 		return
 	}
 	id := created.RequestID
@@ -489,9 +489,6 @@ func createRequestDiagnostic(err error) diag.Diagnostic {
 			"active_member_count shows when someone has joined.", err))
 	case hitl.IsNotFound(err):
 		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nCheck loop_id: the loop does not exist, or was deleted.", err))
-	case hitl.IsUncertain(err):
-		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nThe request may have reached the loop's reviewers "+
-			"even so; look for it in the HITL.sh app, or with the `hitl_request` data source. Applying again sends a new request.", err))
 	}
 	return d
 }

@@ -1,0 +1,67 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// createRequest sends a review request without ever sending it twice (see
+// safeCreate): a second request would notify every reviewer again. A
+// request is adopted when it was created in the same loop after this one
+// was sent, with the same text, response type, priority and processing
+// type. The list of requests is not documented to carry every field in
+// full, so when none matches the create fails instead of being repeated.
+func (r *RequestResource) createRequest(ctx context.Context, loopID string, in hitl.CreateRequestInput) (*hitl.CreatedRequest, diag.Diagnostics) {
+	created, _, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
+		kind: "review request",
+		create: func(ctx context.Context) (*hitl.CreatedRequest, string, error) {
+			c, err := r.data.client.CreateRequest(ctx, loopID, in)
+			if err != nil {
+				return nil, "", err
+			}
+			return c, c.RequestID, nil
+		},
+		find: func(ctx context.Context, started time.Time) (map[string]*hitl.Request, error) {
+			return r.createdRequestCandidates(ctx, loopID, in, started)
+		},
+		adoptedNote: "Its reviewers were notified once, as intended.",
+		diagnose:    createRequestDiagnostic,
+	}.run(ctx, r.data)
+	if adopted != nil {
+		return &hitl.CreatedRequest{
+			RequestID:     adopted.ID,
+			Status:        adopted.Status,
+			TimeoutAt:     adopted.TimeoutAt,
+			BroadcastedTo: int64(len(adopted.BroadcastedTo)),
+		}, diags
+	}
+	return created, diags
+}
+
+// createdRequestCandidates returns the loop's requests created since
+// started that match in, each read in full.
+func (r *RequestResource) createdRequestCandidates(ctx context.Context, loopID string, in hitl.CreateRequestInput, started time.Time) (map[string]*hitl.Request, error) {
+	page, err := r.data.client.ListRequests(ctx, hitl.RequestFilter{LoopID: loopID, Sort: "created_at_desc", Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	candidates := map[string]*hitl.Request{}
+	for _, summary := range page.Requests {
+		if !createdAfter(summary.CreatedAt, started) {
+			continue
+		}
+		q, err := r.data.client.GetRequest(ctx, summary.ID)
+		if err != nil {
+			return nil, err
+		}
+		if q.LoopID == loopID && q.RequestText == in.RequestText && q.ResponseType == in.ResponseType &&
+			q.Priority == in.Priority && q.ProcessingType == in.ProcessingType {
+			candidates[q.ID] = q
+		}
+	}
+	return candidates, nil
+}
