@@ -2,8 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -337,4 +340,36 @@ resource "hitl_loop" "test" {
 			},
 		},
 	})
+}
+
+// Every request names the provider and the Terraform version that runs it.
+func TestAccProvider_userAgent(t *testing.T) {
+	e := emulator.New(emulator.Config{})
+	var mu sync.Mutex
+	agents := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.UserAgent()] = true
+		mu.Unlock()
+		e.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	s := &testServer{Emulator: e, URL: srv.URL + "/v1"}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps:                    []resource.TestStep{{Config: loopConfig(s, "Agents", "", "star")}},
+	})
+	want := regexp.MustCompile(`^terraform-provider-hitl/test \(\+https://registry\.terraform\.io/providers/hitl-sh/hitl\) Terraform/1\.\d+\.\d+$`)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) != 1 {
+		t.Fatalf("User-Agent headers %v, want exactly one", agents)
+	}
+	for ua := range agents {
+		if !want.MatchString(ua) {
+			t.Errorf("User-Agent %q does not match %s", ua, want)
+		}
+	}
 }
