@@ -373,3 +373,39 @@ func TestAccProvider_userAgent(t *testing.T) {
 		}
 	}
 }
+
+// A provider setting that is known only after apply (here an API key that
+// another resource produces) still lets the plan succeed; apply configures
+// the provider once the value is known.
+func TestAccProvider_configUnknownDuringPlan(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	cfg := fmt.Sprintf(`
+resource "terraform_data" "key" {
+  input = %q
+}
+
+provider "hitl" {
+  base_url = %q
+  api_key  = terraform_data.key.output
+}
+
+resource "hitl_loop" "test" {
+  name = "Late key"
+  icon = "key"
+}
+`, s.APIKey(), s.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkNoLoopsLeft(s),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("hitl_loop.test", plancheck.ResourceActionCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectLoopOnServer(s, "hitl_loop.test"),
+				expectLoopCount(s, 1),
+			},
+		}},
+	})
+}
