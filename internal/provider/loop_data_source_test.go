@@ -22,15 +22,7 @@ import (
 // configuration or the HITL.sh dashboard would, and returns its id.
 func createLoop(t *testing.T, s *testServer, apiKey, name string) string {
 	t.Helper()
-	c, err := hitl.New(apiKey, hitl.WithBaseURL(s.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := c.CreateLoop(t.Context(), hitl.CreateLoopInput{Name: name, Description: "Reviews for " + name, Icon: "eye"})
-	if err != nil {
-		t.Fatalf("creating loop %q: %v", name, err)
-	}
-	return created.Loop.ID
+	return s.createLoopOutside(t, apiKey, hitl.CreateLoopInput{Name: name, Description: "Reviews for " + name, Icon: "eye"})
 }
 
 // addMember lets a reviewer join a loop, as the mobile app would.

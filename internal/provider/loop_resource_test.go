@@ -24,6 +24,15 @@ var (
 	inviteCode = regexp.MustCompile(`^[A-Z0-9]{9}$`)
 )
 
+// minimalLoop follows a hand-written provider block in tests of the
+// provider's configuration.
+const minimalLoop = `
+resource "hitl_loop" "test" {
+  name = "x"
+  icon = "star"
+}
+`
+
 func loopConfig(s *testServer, name, description, icon string) string {
 	desc := ""
 	if description != "" {
@@ -244,12 +253,7 @@ provider "hitl" {
   base_url = %q
   api_key  = "hitl_not-the-right-key"
 }
-
-resource "hitl_loop" "test" {
-  name = "x"
-  icon = "star"
-}
-`, s.URL)
+`, s.URL) + minimalLoop
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
@@ -268,12 +272,7 @@ func TestAccProvider_missingAPIKey(t *testing.T) {
 provider "hitl" {
   base_url = %q
 }
-
-resource "hitl_loop" "test" {
-  name = "x"
-  icon = "star"
-}
-`, s.URL)
+`, s.URL) + minimalLoop
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
@@ -289,12 +288,7 @@ provider "hitl" {
   base_url = "http://api.example.com/v1"
   api_key  = "hitl_0123456789"
 }
-
-resource "hitl_loop" "test" {
-  name = "x"
-  icon = "star"
-}
-`
+` + minimalLoop
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{

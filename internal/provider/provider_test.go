@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
 // testProviderFactories serve the provider in-process to the terraform CLI
@@ -41,6 +42,21 @@ func (s *testServer) providerBlock(extra ...string) string {
 		block += "  " + line + "\n"
 	}
 	return block + "}\n"
+}
+
+// createLoopOutside creates a loop through the API with apiKey, as another
+// tool or person would, outside Terraform, and returns its id.
+func (s *testServer) createLoopOutside(t *testing.T, apiKey string, in hitl.CreateLoopInput) string {
+	t.Helper()
+	c, err := hitl.New(apiKey, hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateLoop(t.Context(), in)
+	if err != nil {
+		t.Fatalf("creating loop %q: %v", in.Name, err)
+	}
+	return created.Loop.ID
 }
 
 func TestMain(m *testing.M) {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -129,19 +128,13 @@ func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {
 // candidates and creates nothing more.
 func TestAccLoopResource_ambiguousCreateNamesCandidates(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	twin, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := loopConfig(s, "Twin", "", "star")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					if _, err := twin.CreateLoop(context.Background(), hitl.CreateLoopInput{Name: "Twin", Icon: "star"}); err != nil {
-						t.Fatal(err)
-					}
+					s.createLoopOutside(t, s.APIKey(), hitl.CreateLoopInput{Name: "Twin", Icon: "star"})
 					s.SetFaults(emulator.Faults{DropAfterWriteRate: 1})
 				},
 				Config:      cfg,

@@ -34,19 +34,12 @@ const gateAddr = "hitl_request.gate"
 // hide what destroying a request did.
 func (s *testServer) createLoop(t *testing.T) string {
 	t.Helper()
-	c, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := c.CreateLoop(context.Background(), hitl.CreateLoopInput{Name: "Production On-Call", Icon: "shield-check"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AddMember(created.Loop.ID, "oncall@example.com", "active"); err != nil {
+	id := s.createLoopOutside(t, s.APIKey(), hitl.CreateLoopInput{Name: "Production On-Call", Icon: "shield-check"})
+	if _, err := s.AddMember(id, "oncall@example.com", "active"); err != nil {
 		t.Fatal(err)
 	}
 	s.ResetCalls()
-	return created.Loop.ID
+	return id
 }
 
 // gateConfig is a select request to loopID with extra lines in its body,
