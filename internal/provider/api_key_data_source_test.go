@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
@@ -19,7 +20,7 @@ func TestAccAPIKeyDataSource_valid(t *testing.T) {
 	loop, _ := s.Loop(createLoop(t, s, s.APIKey(), "Ownership"))
 	const addr = "data.hitl_api_key.test"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: s.providerBlock() + `data "hitl_api_key" "test" {}` + "\n",
@@ -56,7 +57,7 @@ func TestAccAPIKeyDataSource_valid(t *testing.T) {
 func TestAccAPIKeyDataSource_missingPermission(t *testing.T) {
 	s := newTestServer(t, emulator.Config{Permissions: []string{"loops:read", "requests:read"}, RateLimit: 250})
 	const addr = "data.hitl_api_key.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: s.providerBlock() + `data "hitl_api_key" "test" {}` + "\n",
@@ -94,7 +95,7 @@ resource "hitl_loop" "test" {
 
 func TestAccAPIKeyDataSource_invalidKey(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	cfg := fmt.Sprintf(`
+	cfg := fmt.Sprintf(acctest.RequiredProviders+`
 provider "hitl" {
   base_url = %q
   api_key  = "hitl_0000000000000000000000000000000000000000"
@@ -102,7 +103,7 @@ provider "hitl" {
 
 data "hitl_api_key" "test" {}
 `, s.URL)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,

@@ -136,7 +136,7 @@ data "hitl_loop" "by_name" {
 		})),
 	)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: s.providerBlock() + dataSources, ConfigStateChecks: checks},
@@ -174,7 +174,7 @@ data "hitl_loop" "by_name" {
 			statecheck.ExpectKnownValue(ds, tfjsonpath.New("active_member_count"), knownvalue.Int64Exact(1)),
 			expectLoopOnServer(s, ds))
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps:                    []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
@@ -185,7 +185,7 @@ func TestAccLoopDataSource_notFoundByID(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	createLoop(t, s, s.APIKey(), "Content Moderation")
 	const missing = "0123456789abcdef01234567"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", missing),
@@ -202,7 +202,7 @@ func TestAccLoopDataSource_notFoundByID(t *testing.T) {
 func TestAccLoopDataSource_notFoundByName(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	createLoop(t, s, s.APIKey(), "Content Moderation")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			// Names match exactly, including case.
@@ -223,7 +223,7 @@ func TestAccLoopDataSource_ambiguousName(t *testing.T) {
 	}
 	createLoop(t, s, s.APIKey(), "Escalations")
 	sort.Strings(ids)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Triage\"\n}\n",
@@ -237,7 +237,7 @@ func TestAccLoopDataSource_ambiguousName(t *testing.T) {
 func TestAccLoopDataSource_otherAccount(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	other := createLoop(t, s, s.AddUser("someone@example.org"), "Their Loop")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Their Loop\"\n}\n",
@@ -254,7 +254,7 @@ func TestAccLoopDataSource_otherAccount(t *testing.T) {
 // before any API call.
 func TestAccLoopDataSource_lookupKeyValidation(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  id   = \"0123456789abcdef01234567\"\n  name = \"Triage\"\n}\n",

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
@@ -51,7 +52,7 @@ func TestAccLoopResource_lifecycle(t *testing.T) {
 	const addr = "hitl_loop.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
@@ -148,7 +149,7 @@ resource "hitl_loop" "test" {
   icon        = "beaker"
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
@@ -174,7 +175,7 @@ resource "hitl_loop" "test" {
 func TestAccLoopResource_deletedOutsideTerraform(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	cfg := loopConfig(s, "Contract Review", "", "document-check")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
@@ -202,7 +203,7 @@ func TestAccLoopResource_deletedOutsideTerraform(t *testing.T) {
 func TestAccLoopResource_multibyteName(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	name := strings.Repeat("é", 100)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{{
@@ -231,7 +232,7 @@ func TestAccLoopResource_invalidInput(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := newTestServer(t, emulator.Config{})
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      loopConfig(s, tc.name, tc.description, tc.icon),
@@ -248,13 +249,13 @@ func TestAccLoopResource_invalidInput(t *testing.T) {
 
 func TestAccLoopResource_wrongAPIKey(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	cfg := fmt.Sprintf(`
+	cfg := fmt.Sprintf(acctest.RequiredProviders+`
 provider "hitl" {
   base_url = %q
   api_key  = "hitl_not-the-right-key"
 }
 `, s.URL) + minimalLoop
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      cfg,
@@ -268,12 +269,12 @@ provider "hitl" {
 
 func TestAccProvider_missingAPIKey(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	cfg := fmt.Sprintf(`
+	cfg := fmt.Sprintf(acctest.RequiredProviders+`
 provider "hitl" {
   base_url = %q
 }
 `, s.URL) + minimalLoop
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      cfg,
@@ -283,13 +284,13 @@ provider "hitl" {
 }
 
 func TestAccProvider_plainHTTPToRemoteHostRefused(t *testing.T) {
-	cfg := `
+	cfg := acctest.RequiredProviders + `
 provider "hitl" {
   base_url = "http://api.example.com/v1"
   api_key  = "hitl_0123456789"
 }
 ` + minimalLoop
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      cfg,
@@ -313,7 +314,7 @@ resource "hitl_loop" "test" {
   }
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
@@ -350,7 +351,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 	t.Cleanup(srv.Close)
 	s := &testServer{Emulator: e, URL: srv.URL + "/v1"}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps:                    []resource.TestStep{{Config: loopConfig(s, "Agents", "", "star")}},
@@ -373,7 +374,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 // the provider once the value is known.
 func TestAccProvider_configUnknownDuringPlan(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	cfg := fmt.Sprintf(`
+	cfg := fmt.Sprintf(acctest.RequiredProviders+`
 resource "terraform_data" "key" {
   input = %q
 }
@@ -388,7 +389,7 @@ resource "hitl_loop" "test" {
   icon = "key"
 }
 `, s.APIKey(), s.URL)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{{

@@ -81,7 +81,7 @@ data "hitl_loops" "none" {
 		})),
 	)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: s.providerBlock() + dataSources, ConfigStateChecks: checks},
@@ -95,7 +95,7 @@ data "hitl_loops" "none" {
 func TestAccLoopsDataSource_empty(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	createLoop(t, s, s.AddUser("someone@example.org"), "Their Loop")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: s.providerBlock() + `data "hitl_loops" "all" {}` + "\n",
@@ -127,7 +127,7 @@ data "hitl_loops" "teams" {
   depends_on = [hitl_loop.a, hitl_loop.b]
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{{
@@ -148,7 +148,7 @@ data "hitl_loops" "teams" {
 // An invalid name_regex fails at plan time, before any API call.
 func TestAccLoopsDataSource_invalidRegex(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      s.providerBlock() + "data \"hitl_loops\" \"test\" {\n  name_regex = \"^(prod\"\n}\n",

@@ -42,7 +42,7 @@ resource "hitl_loop" "many" {
 `, n, description)
 	}
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -34,10 +35,10 @@ func newTestServer(t *testing.T, cfg emulator.Config) *testServer {
 	return &testServer{Emulator: e, URL: srv.URL + "/v1"}
 }
 
-// providerBlock configures the provider for this server. Extra lines go
-// inside the block.
+// providerBlock declares the provider's source and configures it for this
+// server. Extra lines go inside the provider block.
 func (s *testServer) providerBlock(extra ...string) string {
-	block := fmt.Sprintf("provider \"hitl\" {\n  base_url = %q\n  api_key  = %q\n", s.URL, s.APIKey())
+	block := acctest.RequiredProviders + fmt.Sprintf("\nprovider \"hitl\" {\n  base_url = %q\n  api_key  = %q\n", s.URL, s.APIKey())
 	for _, line := range extra {
 		block += "  " + line + "\n"
 	}
@@ -67,5 +68,6 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
+	acctest.UseProviderSource()
 	os.Exit(m.Run())
 }

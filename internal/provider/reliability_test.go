@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -58,7 +59,7 @@ func expectStateMatchesServer(s *testServer) statecheck.StateCheck {
 func TestAccLoopResource_survivesServerErrorsAndRateLimits(t *testing.T) {
 	s := newTestServer(t, emulator.Config{Seed: 42})
 	cfg := manyLoopsConfig(s, 20, "max_retries = 10")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
@@ -91,7 +92,7 @@ func TestAccLoopResource_survivesServerErrorsAndRateLimits(t *testing.T) {
 func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {
 	s := newTestServer(t, emulator.Config{Seed: 3})
 	cfg := manyLoopsConfig(s, 10)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
@@ -129,7 +130,7 @@ func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {
 func TestAccLoopResource_ambiguousCreateNamesCandidates(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	cfg := loopConfig(s, "Twin", "", "star")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -170,7 +171,7 @@ func TestAccProvider_apiKeyNeverLogged(t *testing.T) {
 	// logs configurations verbatim).
 	t.Setenv(envAPIKey, s.APIKey())
 
-	cfg := fmt.Sprintf(`
+	cfg := fmt.Sprintf(acctest.RequiredProviders+`
 provider "hitl" {
   base_url = %q
 }
@@ -180,6 +181,8 @@ resource "hitl_loop" "test" {
   icon = "lock"
 }
 `, s.URL)
+	// Serial: TF_LOG reaches the CLI and the provider only through
+	// the process environment, which parallel tests would share.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkNoLoopsLeft(s),
@@ -234,7 +237,7 @@ func TestAccRequestResource_droppedCreateAnswerIsAdopted(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	loopID := s.createLoop(t)
 	cfg := gateConfig(s, loopID, "")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{

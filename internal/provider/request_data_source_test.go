@@ -61,7 +61,7 @@ data "hitl_request" "read" {
 		expectRequestOnServer(s, dataAddr),
 	)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed"),
 		Steps:                    []resource.TestStep{{Config: cfg, ConfigStateChecks: checks}},
@@ -97,7 +97,7 @@ data "hitl_request" "banner" {
 }
 `, created.RequestID)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
@@ -127,7 +127,7 @@ data "hitl_request" "banner" {
 
 func TestAccRequestDataSource_notFound(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: s.providerBlock() + `
@@ -175,7 +175,7 @@ func TestAccRequestDataSource_documentationExample(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{step("pending", knownvalue.Null()), answered},
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -229,7 +229,7 @@ func TestAccRequestResource_pendingIsCancelledOnDestroy(t *testing.T) {
   tags     = ["deploy"]
   context  = jsonencode({ release = "v1.4.2" })`)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "cancelled"),
 		Steps: []resource.TestStep{
@@ -283,7 +283,7 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 	loopID := s.createLoop(t)
 	cfg := gateConfig(s, loopID, "")
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed"),
 		Steps: []resource.TestStep{
@@ -345,7 +345,7 @@ func TestAccRequestResource_waitApproved(t *testing.T) {
   wait_timeout      = "2m"
   approve_values    = ["approve"]`, deployConfig)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed", "completed"),
 		Steps: []resource.TestStep{
@@ -403,7 +403,7 @@ func TestAccRequestResource_rejectedStopsApply(t *testing.T) {
   wait_for_response = true
   approve_values    = ["approve"]`, deployConfig)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "completed", "completed"),
 		Steps: []resource.TestStep{
@@ -453,7 +453,7 @@ func TestAccRequestResource_timeoutRecordsDefault(t *testing.T) {
   default_response  = "reject"
   wait_for_response = true`)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "timeout", "timeout"),
 		Steps: []resource.TestStep{
@@ -581,7 +581,7 @@ resource "hitl_request" "gate" {
 		PlanOnly:           true,
 		ExpectNonEmptyPlan: true,
 	})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps:                    steps,
 	})
@@ -638,7 +638,7 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 					}},
 				})
 			}
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				CheckDestroy: func(*terraform.State) error {
 					if n := len(s.Loops()); n != 0 {
 						return fmt.Errorf("destroy left %d loops", n)
@@ -653,24 +653,10 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 
 // composeExamples copies files from examples/ into a fresh directory, the
 // way a user combines the snippets of the documentation, and points the
-// provider at s through the environment, as the examples expect.
+// provider at s.
 func composeExamples(t *testing.T, s *testServer, files ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(f)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.ReplaceAll(f, "/", "_")
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Setenv(envBaseURL, s.URL)
-	t.Setenv(envAPIKey, s.APIKey())
-	t.Setenv(resource.EnvTfAccProviderNamespace, "hitl-sh")
-	return dir
+	return acctest.ComposeExamples(t, filepath.Join("..", "..", "examples"), s.URL, s.APIKey(), nil, files...)
 }
 
 // examples/resources/hitl_request/resource.tf, with the provider and loop
@@ -684,7 +670,7 @@ func TestAccRequestResource_documentationExample(t *testing.T) {
 	dir := composeExamples(t, s, "provider/provider.tf", "resources/hitl_loop/resource.tf", "resources/hitl_request/resource.tf")
 	const gate = "hitl_request.schema_migration"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(s.Loops()); n != 0 {
 				return fmt.Errorf("destroy left %d loops", n)
@@ -724,7 +710,7 @@ func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
   wait_for_response = true
   wait_timeout      = "1s"`, deployConfig)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             checkServerStatusesAfterDestroy(s, "cancelled"),
 		Steps: []resource.TestStep{

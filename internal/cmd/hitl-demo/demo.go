@@ -28,6 +28,11 @@ type options struct {
 	// found above the working directory.
 	RepoRoot string
 
+	// tempDir holds the demo's scratch directory; by default the system's
+	// temporary directory. Tests set it to check that nothing is left
+	// behind without changing TMPDIR, so that they can run in parallel.
+	tempDir string
+
 	// afterApply, when set, is called with the output of `terraform output
 	// -json` and the emulator's loops before the destroy; an error ends
 	// the demo. Tests use it to look at what was applied.
@@ -106,7 +111,7 @@ func (s *session) say(format string, args ...any) {
 // applied (unless interrupted), stop the emulator and remove the temporary
 // directory.
 func (s *session) run(ctx context.Context) (files []string, err error) {
-	tmp, err := os.MkdirTemp("", "hitl-demo-")
+	tmp, err := os.MkdirTemp(s.opts.tempDir, "hitl-demo-")
 	if err != nil {
 		return nil, err
 	}

@@ -33,15 +33,6 @@ func accTerraform(t *testing.T) string {
 	return tf
 }
 
-// privateTempDir points os.TempDir at a fresh directory, so that the test
-// can check that the demo leaves nothing behind in it.
-func privateTempDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", dir)
-	return dir
-}
-
 func expectNoLeftovers(t *testing.T, tmp string) {
 	t.Helper()
 	entries, err := os.ReadDir(tmp)
@@ -71,8 +62,9 @@ type terraformOutput struct {
 }
 
 func TestAccDemo_quickstart(t *testing.T) {
+	t.Parallel()
 	tf := accTerraform(t)
-	tmp := privateTempDir(t)
+	tmp := t.TempDir()
 	outDir := filepath.Join(t.TempDir(), "demo-output")
 
 	var outputs map[string]terraformOutput
@@ -81,6 +73,7 @@ func TestAccDemo_quickstart(t *testing.T) {
 	err := run(t.Context(), options{
 		Terraform: tf,
 		OutDir:    outDir,
+		tempDir:   tmp,
 		afterApply: func(outputJSON []byte, l []emulator.Loop) error {
 			loops = l
 			return json.Unmarshal(outputJSON, &outputs)
@@ -201,8 +194,9 @@ func loopByID(loops []emulator.Loop, id string) (emulator.Loop, bool) {
 // the demo destroys what was created, stops and removes everything, and
 // reports the failure.
 func TestAccDemo_failedApplyCleansUp(t *testing.T) {
+	t.Parallel()
 	tf := accTerraform(t)
-	tmp := privateTempDir(t)
+	tmp := t.TempDir()
 	example := t.TempDir()
 	// The first loop is created; the second one is then refused by the
 	// API, because the provider configuration it uses holds a key that
@@ -233,7 +227,7 @@ resource "hitl_loop" "refused" {
 }
 `)
 	var stdout, stderr bytes.Buffer
-	err := run(t.Context(), options{Terraform: tf, Example: example, OutDir: t.TempDir()}, &stdout, &stderr)
+	err := run(t.Context(), options{Terraform: tf, Example: example, OutDir: t.TempDir(), tempDir: tmp}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "terraform apply") {
 		t.Fatalf("err = %v, want a failed terraform apply\nstdout:\n%s\nstderr:\n%s", err, &stdout, &stderr)
 	}
@@ -255,8 +249,9 @@ resource "hitl_loop" "refused" {
 // (the emulator's state is thrown away), the emulator stops and the
 // temporary files are removed.
 func TestAccDemo_interrupted(t *testing.T) {
+	t.Parallel()
 	tf := accTerraform(t)
-	tmp := privateTempDir(t)
+	tmp := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 
@@ -264,6 +259,7 @@ func TestAccDemo_interrupted(t *testing.T) {
 	err := run(ctx, options{
 		Terraform: tf,
 		OutDir:    t.TempDir(),
+		tempDir:   tmp,
 		afterApply: func([]byte, []emulator.Loop) error {
 			cancel() // What the signal handler does on Ctrl-C.
 			return nil
@@ -280,10 +276,11 @@ func TestAccDemo_interrupted(t *testing.T) {
 }
 
 func TestRun_withoutTerraform(t *testing.T) {
+	// Serial: it empties PATH for the whole process.
 	t.Setenv("PATH", t.TempDir())
-	tmp := privateTempDir(t)
+	tmp := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	err := run(t.Context(), options{}, &stdout, &stderr)
+	err := run(t.Context(), options{tempDir: tmp}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "terraform CLI was not found on PATH") {
 		t.Fatalf("err = %v, want terraform not found", err)
 	}

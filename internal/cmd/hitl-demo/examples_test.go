@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
@@ -31,8 +32,8 @@ import (
 // These tests run the repository's examples, unchanged, through the real
 // terraform CLI against an emulator, so that the examples in the README and
 // the generated documentation are known to work. The provider runs
-// in-process; its credentials come from HITL_BASE_URL and HITL_API_KEY, as
-// the examples expect. examples/quickstart uses for_each, which
+// in-process; an override file points it at the test's own emulator, where
+// a user would set HITL_BASE_URL and HITL_API_KEY. examples/quickstart uses for_each, which
 // terraform-plugin-testing cannot read back from state, so demo_test.go
 // runs it the way make demo does instead.
 
@@ -43,19 +44,25 @@ var (
 	qrCodeDataURI = regexp.MustCompile(`^data:image/png;base64,iVBORw0KGgo`)
 )
 
-// exampleEnv starts an emulator and points the provider at it through the
-// environment. namespace is the registry namespace under which the
-// in-process provider is offered to Terraform: "hitl-sh" for examples that
-// declare `source = "hitl-sh/hitl"`, "" for the implied hashicorp/hitl.
-func exampleEnv(t *testing.T, namespace string) *emulator.Emulator {
+// exampleServer is an emulator on a random loopback port, stopped when the
+// test ends. Each test has its own, so the tests run in parallel.
+type exampleServer struct {
+	*emulator.Emulator
+	URL string // the API root, as base_url takes it
+}
+
+func startEmulator(t *testing.T) *exampleServer {
 	t.Helper()
 	e := emulator.New(emulator.Config{})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	t.Setenv("HITL_BASE_URL", srv.URL+"/v1")
-	t.Setenv("HITL_API_KEY", e.APIKey())
-	t.Setenv(resource.EnvTfAccProviderNamespace, namespace)
-	return e
+	return &exampleServer{Emulator: e, URL: srv.URL + "/v1"}
+}
+
+func TestMain(m *testing.M) {
+	// The examples name the provider hitl-sh/hitl.
+	acctest.UseProviderSource()
+	os.Exit(m.Run())
 }
 
 // providerFactories serve the provider in-process. They are given to each
@@ -83,26 +90,11 @@ func exampleDir(t *testing.T, rel string) string {
 }
 
 // composeExample copies files from examples/ into a fresh directory, the
-// way a user combines the snippets of the documentation. edit, when not
-// nil, may change a file's content.
-func composeExample(t *testing.T, edit func(name, content string) string, files ...string) string {
+// way a user combines the snippets of the documentation, with the provider
+// pointed at s. edit, when not nil, may change a file's content.
+func (s *exampleServer) composeExample(t *testing.T, edit func(name, content string) string, files ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for _, f := range files {
-		b, err := os.ReadFile(exampleDir(t, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		content := string(b)
-		if edit != nil {
-			content = edit(f, content)
-		}
-		name := strings.ReplaceAll(f, "/", "_")
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return acctest.ComposeExamples(t, exampleDir(t, "."), s.URL, s.APIKey(), edit, files...)
 }
 
 // serverCheck adapts a check of the emulator to statecheck.StateCheck.
@@ -142,12 +134,12 @@ func checkNoLoopsLeft(e *emulator.Emulator) func(*terraform.State) error {
 // examples/resources/hitl_loop/resource.tf, then imports the loop the way
 // import.sh does.
 func TestAccExample_providerAndLoop(t *testing.T) {
-	e := exampleEnv(t, "hitl-sh")
-	dir := composeExample(t, nil, "provider/provider.tf", "resources/hitl_loop/resource.tf")
+	e := startEmulator(t)
+	dir := e.composeExample(t, nil, "provider/provider.tf", "resources/hitl_loop/resource.tf")
 	const addr = "hitl_loop.content_moderation"
 
-	resource.Test(t, resource.TestCase{
-		CheckDestroy: checkNoLoopsLeft(e),
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: checkNoLoopsLeft(e.Emulator),
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: providerFactories(),
@@ -156,7 +148,7 @@ func TestAccExample_providerAndLoop(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(hexID)),
 					statecheck.ExpectKnownOutputValue("content_moderation_join_url", knownvalue.StringRegexp(joinURL)),
 					statecheck.ExpectKnownOutputValue("content_moderation_invite_code", knownvalue.StringRegexp(inviteCode)),
-					expectLoopsOnServer(e, "Content Moderation"),
+					expectLoopsOnServer(e.Emulator, "Content Moderation"),
 				},
 			},
 			{
@@ -178,8 +170,8 @@ func TestAccExample_providerAndLoop(t *testing.T) {
 // loop's, and checks the documented outcome: nothing to change, and no
 // invite code or join URL in state.
 func TestAccExample_importBlock(t *testing.T) {
-	e := exampleEnv(t, "hitl-sh")
-	client, err := hitl.New(e.APIKey(), hitl.WithBaseURL(os.Getenv("HITL_BASE_URL")))
+	e := startEmulator(t)
+	client, err := hitl.New(e.APIKey(), hitl.WithBaseURL(e.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +184,7 @@ func TestAccExample_importBlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	const exampleID = "65f1234567890abcdef12345"
-	dir := composeExample(t, func(name, content string) string {
+	dir := e.composeExample(t, func(name, content string) string {
 		if name == "resources/hitl_loop/import-by-block.tf" {
 			if !strings.Contains(content, exampleID) {
 				t.Fatalf("%s no longer holds the id %s; update this test", name, exampleID)
@@ -203,9 +195,9 @@ func TestAccExample_importBlock(t *testing.T) {
 	}, "provider/provider.tf", "resources/hitl_loop/resource.tf", "resources/hitl_loop/import-by-block.tf")
 	const addr = "hitl_loop.content_moderation"
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
-		CheckDestroy:           checkNoLoopsLeft(e),
+		CheckDestroy:           checkNoLoopsLeft(e.Emulator),
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: providerFactories(),
@@ -217,7 +209,7 @@ func TestAccExample_importBlock(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(created.Loop.ID)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.Null()),
-					expectLoopsOnServer(e, "Content Moderation"),
+					expectLoopsOnServer(e.Emulator, "Content Moderation"),
 				},
 			},
 		},
