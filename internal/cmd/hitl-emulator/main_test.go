@@ -215,7 +215,7 @@ func (l lines) waitFor(t *testing.T, want string) []string {
 // requests in flight, and so for their log lines.
 func startRun(t *testing.T, secret string, args ...string) (baseURL string, stderr lines, stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	stderr = make(lines, 100)
 	out, w := io.Pipe()
 	done := make(chan error, 1)
