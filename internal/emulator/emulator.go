@@ -14,6 +14,8 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
+	"log"
 	mrand "math/rand/v2"
 	"net/http"
 	"strings"
@@ -32,8 +34,11 @@ type Config struct {
 	Latency time.Duration
 	// Faults configures fault injection.
 	Faults Faults
-	// Seed seeds the fault decisions and id generation so that runs are
-	// reproducible. Zero means 1.
+	// Seed seeds the ids, the invite codes and the fault decisions, so that
+	// a run can be repeated exactly. Zero, the default, draws a seed from
+	// the operating system's generator: ids and invite codes then differ
+	// from one emulator to the next, so state left by an earlier run can
+	// never name a loop of this one. Emulator.Seed reports the seed in use.
 	Seed int64
 	// RateLimit is the hourly limit reported by GET /test. Default 100.
 	// It is reported, not enforced: use Faults.RateLimitRate for 429s.
@@ -45,6 +50,11 @@ type Config struct {
 	// By default join URLs use https://my.hitl.sh and QR code URLs
 	// https://api.hitl.sh, as the live service does.
 	PublicURL string
+	// Log, when set, receives one line per HTTP request: time, method,
+	// path, status and duration. Headers, query strings and bodies are
+	// never written, so neither is the API key. Nil, the default, logs
+	// nothing.
+	Log io.Writer
 }
 
 // Faults makes a fraction of API requests fail. Each rate is a probability
@@ -79,6 +89,8 @@ const (
 
 // Emulator is an in-memory HITL.sh API. Create it with New.
 type Emulator struct {
+	seed        int64
+	log         *log.Logger
 	email       string
 	rateLimit   int
 	permissions []string
@@ -135,9 +147,10 @@ type apiKey struct {
 func New(cfg Config) *Emulator {
 	seed := cfg.Seed
 	if seed == 0 {
-		seed = 1
+		seed = randomSeed()
 	}
 	e := &Emulator{
+		seed:        seed,
 		email:       cfg.Email,
 		rateLimit:   cfg.RateLimit,
 		permissions: append([]string(nil), cfg.Permissions...),
@@ -173,6 +186,9 @@ func New(cfg Config) *Emulator {
 	if base := strings.TrimRight(cfg.PublicURL, "/"); base != "" {
 		e.joinBase, e.qrBase = base, base
 	}
+	if cfg.Log != nil {
+		e.log = log.New(cfg.Log, "", log.LstdFlags|log.Lmicroseconds)
+	}
 	key := cfg.APIKey
 	if key == "" {
 		key = generateAPIKey()
@@ -191,6 +207,18 @@ func generateAPIKey() string {
 	_, _ = rand.Read(b) // crypto/rand.Read never returns an error.
 	return "hitl_" + hex.EncodeToString(b)
 }
+
+// randomSeed returns a positive seed from the operating system's generator.
+func randomSeed() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error.
+	return max(int64(binary.BigEndian.Uint64(b[:])>>1), 1)
+}
+
+// Seed returns the seed of the ids, invite codes and fault decisions:
+// Config.Seed, or the one drawn when that was zero. An emulator created
+// with this seed and sent the same requests repeats them exactly.
+func (e *Emulator) Seed() int64 { return e.seed }
 
 // APIKey returns the owner's bearer key.
 func (e *Emulator) APIKey() string { return e.ownerKey }
@@ -284,8 +312,26 @@ func (e *Emulator) nextSeqLocked() uint64 {
 }
 
 // ServeHTTP answers one request: control endpoints under /v1/_emulator/,
-// everything else as the API.
+// QR code pictures under /qr/, everything else as the API. With
+// Config.Log set, it logs one line per request.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.log == nil {
+		e.serve(w, r)
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	start := time.Now()
+	// Deferred, so that a response aborted by a panic is logged too.
+	defer func() { e.logRequest(r, rec, time.Since(start)) }()
+	e.serve(rec, r)
+	rec.done = true
+}
+
+func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, qrPathPrefix) {
+		e.serveQR(w, r)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	p := parsePath(r.URL.Path)
 	if p.control {

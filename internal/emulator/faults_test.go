@@ -36,8 +36,8 @@ func TestFaultsAreReproducible(t *testing.T) {
 	if slices.Equal(a, c) {
 		t.Fatal("different seeds gave the same fault sequence")
 	}
-	if !slices.Equal(run(0), run(1)) {
-		t.Fatal("seed 0 does not mean seed 1")
+	if slices.Equal(run(0), run(0)) {
+		t.Fatal("two emulators without a seed drew the same fault sequence")
 	}
 
 	count := map[int]int{}

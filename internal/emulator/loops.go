@@ -210,12 +210,12 @@ func (e *Emulator) createLoop(w http.ResponseWriter, r *http.Request, c *call) {
 	code := l.inviteCode
 	e.mu.Unlock()
 
-	joinURL := e.joinBase + "/join/" + code
+	joinURL := e.joinURL(code)
 	writeOK(w, http.StatusCreated, "Loop created successfully with QR code", map[string]any{
 		"loop":           body,
 		"invite_code":    code,
 		"qr_code_base64": qrDataURL(joinURL),
-		"qr_code_url":    e.qrBase + "/qr/" + code + ".png",
+		"qr_code_url":    e.qrURL(code),
 		"join_url":       joinURL,
 	})
 }

@@ -2,37 +2,50 @@ package emulator
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/boombuler/barcode/qr"
 )
 
-// The picture is QR-shaped (a version-4 grid with finder and timing
-// patterns) but its data modules are a hash of the text, not an encoding of
-// it: clients only need a real, decodable PNG that is stable for a given
-// invite, and a full QR encoder would be the largest part of the package.
+// QR codes are encoded by github.com/boombuler/barcode and drawn here with
+// the four-module quiet zone that the QR standard asks for and that
+// scanners need, at a size that scans from a screen.
 const (
-	qrModules   = 33
 	qrQuietZone = 4
-	qrScale     = 4
+	qrScale     = 8
 )
 
-// qrDataURL returns a PNG picture for text as a data: URL, the form of the
-// API's qr_code_base64.
+// qrDataURL returns the QR code of text as a PNG in a data: URL, the form
+// of the API's qr_code_base64, or "" when text is too long for a QR code
+// (possible only with a PublicURL of kilobytes).
 func qrDataURL(text string) string {
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(qrPNG(text))
+	b, err := qrPNG(text)
+	if err != nil {
+		return ""
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b)
 }
 
-func qrPNG(text string) []byte {
-	grid := qrGrid(text)
-	size := (qrModules + 2*qrQuietZone) * qrScale
+// qrPNG returns a PNG picture of a QR code that encodes text, with medium
+// (15%) error correction.
+func qrPNG(text string) ([]byte, error) {
+	code, err := qr.Encode(text, qr.M, qr.Auto)
+	if err != nil {
+		return nil, err
+	}
+	modules := code.Bounds().Dx()
+	size := (modules + 2*qrQuietZone) * qrScale
 	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
-	for y := range qrModules {
-		for x := range qrModules {
-			if !grid[y][x] {
-				continue
+	for y := range modules {
+		for x := range modules {
+			if r, _, _, _ := code.At(x, y).RGBA(); r >= 0x8000 {
+				continue // A light module.
 			}
 			x0, y0 := (x+qrQuietZone)*qrScale, (y+qrQuietZone)*qrScale
 			for dy := range qrScale {
@@ -45,58 +58,57 @@ func qrPNG(text string) []byte {
 	var buf bytes.Buffer
 	// Encoding an in-memory paletted image to a buffer cannot fail.
 	_ = png.Encode(&buf, img)
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
-// qrGrid returns the dark modules: three finder squares, the timing lines
-// between them, and hash-derived bits everywhere else.
-func qrGrid(text string) [qrModules][qrModules]bool {
-	var g [qrModules][qrModules]bool
-	reserved := func(x, y int) bool {
-		inFinder := func(fx, fy int) bool { return x >= fx-1 && x <= fx+7 && y >= fy-1 && y <= fy+7 }
-		return inFinder(0, 0) || inFinder(qrModules-7, 0) || inFinder(0, qrModules-7) || x == 6 || y == 6
-	}
+// qrPathPrefix starts the path of every qr_code_url.
+const qrPathPrefix = "/qr/"
 
-	bits := hashBits(text, qrModules*qrModules)
-	for y := range qrModules {
-		for x := range qrModules {
-			if !reserved(x, y) {
-				g[y][x] = bits[y*qrModules+x]
-			}
-		}
-	}
-	for i := 8; i < qrModules-8; i++ {
-		g[6][i] = i%2 == 0
-		g[i][6] = i%2 == 0
-	}
-	for _, f := range [][2]int{{0, 0}, {qrModules - 7, 0}, {0, qrModules - 7}} {
-		for dy := range 7 {
-			for dx := range 7 {
-				ring := max(abs(dx-3), abs(dy-3))
-				g[f[1]+dy][f[0]+dx] = ring != 2
-			}
-		}
-	}
-	return g
+// joinURL is the join_url of the loop with this invite code.
+func (e *Emulator) joinURL(inviteCode string) string {
+	return e.joinBase + "/join/" + inviteCode
 }
 
-// hashBits stretches SHA-256 of text into n deterministic bits.
-func hashBits(text string, n int) []bool {
-	out := make([]bool, 0, n)
-	for counter := byte(0); len(out) < n; counter++ {
-		sum := sha256.Sum256(append([]byte(text), counter))
-		for _, b := range sum {
-			for bit := range 8 {
-				out = append(out, b&(1<<bit) != 0)
-			}
-		}
-	}
-	return out[:n]
+// qrURL is the qr_code_url of the loop with this invite code.
+func (e *Emulator) qrURL(inviteCode string) string {
+	return e.qrBase + qrPathPrefix + inviteCode + ".png"
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// serveQR answers GET /qr/{invite_code}.png, the path of qr_code_url, with
+// the same picture as the loop's qr_code_base64. Like the live service's
+// image URLs it needs no key. It is reachable when Config.PublicURL points
+// at the emulator itself.
+func (e *Emulator) serveQR(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, http.StatusMethodNotAllowed, "Method not allowed", nil)
+		return
 	}
-	return x
+	code, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, qrPathPrefix), ".png")
+	found := false
+	if ok && code != "" {
+		e.mu.Lock()
+		for _, l := range e.loops {
+			if l.inviteCode == code {
+				found = true
+				break
+			}
+		}
+		e.mu.Unlock()
+	}
+	if !found {
+		writeError(w, http.StatusNotFound, "QR code not found", nil)
+		return
+	}
+	b, err := qrPNG(e.joinURL(code))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "QR code could not be drawn", nil)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(b)
 }

@@ -84,7 +84,7 @@ func run(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 		for _, f := range files {
 			fmt.Fprintf(stdout, "      %s\n", displayPath(f))
 		}
-		fmt.Fprintln(stdout, "    The emulator draws placeholder QR pictures; those of the live service encode the join URL.")
+		fmt.Fprintln(stdout, "    Each encodes its loop's join URL, as those of the live service do.")
 	}
 	fmt.Fprintln(stdout, "    To create the same loops on HITL.sh, export HITL_API_KEY and follow examples/quickstart/README.md.")
 	return nil

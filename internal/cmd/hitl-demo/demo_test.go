@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
@@ -170,6 +174,10 @@ func TestAccDemo_quickstart(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s.png does not hold the QR code of the output", uc)
 		}
+		// And a phone scanning it lands on the loop's join URL.
+		if text, err := scanQR(got); err != nil || text != urls[uc] {
+			t.Errorf("%s.png scans to %q (%v), want the join URL %q", uc, text, err, urls[uc])
+		}
 	}
 
 	expectNoLeftovers(t, tmp)
@@ -179,6 +187,24 @@ func TestAccDemo_quickstart(t *testing.T) {
 			t.Errorf("examples/quickstart/%s exists after the demo", name)
 		}
 	}
+}
+
+// scanQR decodes the QR code in a PNG picture with an independent decoder
+// and returns the text it holds.
+func scanQR(pic []byte) (string, error) {
+	img, err := png.Decode(bytes.NewReader(pic))
+	if err != nil {
+		return "", err
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return "", err
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return "", err
+	}
+	return res.GetText(), nil
 }
 
 func loopByID(loops []emulator.Loop, id string) (emulator.Loop, bool) {

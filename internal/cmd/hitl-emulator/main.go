@@ -7,10 +7,18 @@
 //	hitl-emulator [-addr 127.0.0.1:8080] [-api-key KEY] [-latency 50ms] [-seed N]
 //	              [-fail-rate F] [-rate-limit-rate F] [-drop-after-write-rate F]
 //	              [-malformed-rate F] [-auto-respond VALUE] [-auto-respond-delay 2s]
-//	              [-url-file PATH]
+//	              [-url-file PATH] [-quiet]
 //
 // On start it prints the base URL and the shell lines that point the
-// provider at it. It stops cleanly on SIGINT or SIGTERM.
+// provider at it, and on standard error the seed of its ids and faults.
+// Then it logs one line per API call on standard error (method, path,
+// status, duration; never the key or a body) unless -quiet is given. It
+// stops cleanly on SIGINT or SIGTERM.
+//
+// Run it as a built binary (go build -o bin/hitl-emulator
+// ./internal/cmd/hitl-emulator, or make emulator) when another program
+// stops it by process id: go run starts the emulator as a child process,
+// which outlives a go run that is killed.
 package main
 
 import (
@@ -53,6 +61,7 @@ type options struct {
 	autoDelay     time.Duration
 	latency       time.Duration
 	seed          int64
+	quiet         bool
 	faults        emulator.Faults
 	keyFromCaller bool
 }
@@ -64,7 +73,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "loopback `address` to listen on; port 0 picks a free port")
 	fs.StringVar(&o.apiKey, "api-key", "", "bearer `key` to accept (default $HITL_API_KEY, else a generated key)")
 	fs.DurationVar(&o.latency, "latency", 0, "delay added before answering each API request")
-	fs.Int64Var(&o.seed, "seed", 1, "seed for ids and fault decisions, for reproducible runs")
+	fs.Int64Var(&o.seed, "seed", 0, "seed for ids, invite codes and fault decisions, to repeat a run (default: a random seed, printed at start)")
+	fs.BoolVar(&o.quiet, "quiet", false, "do not log each API call on standard error")
 	fs.Float64Var(&o.faults.ServerErrorRate, "fail-rate", 0, "fraction of API requests answered 500, 502 or 503")
 	fs.Float64Var(&o.faults.RateLimitRate, "rate-limit-rate", 0, "fraction of API requests answered 429")
 	fs.Float64Var(&o.faults.DropAfterWriteRate, "drop-after-write-rate", 0, "fraction of writes performed and then answered by closing the connection")
@@ -119,12 +129,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		return err
 	}
-	emu := emulator.New(emulator.Config{
+	cfg := emulator.Config{
 		APIKey:  o.apiKey,
 		Latency: o.latency,
 		Faults:  o.faults,
 		Seed:    o.seed,
-	})
+	}
+	if !o.quiet {
+		cfg.Log = stderr
+	}
+	emu := emulator.New(cfg)
 	if o.autoRespond != nil {
 		value, delay := autoValue(*o.autoRespond), o.autoDelay
 		emu.SetAutoResponder(func(emulator.Request) (any, time.Duration, bool) {
@@ -148,6 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		_ = shutdown(context.Background())
 		return err
 	}
+	_, _ = fmt.Fprintf(stderr, "hitl-emulator: ids, invite codes and faults from seed %d; -seed %d repeats them\n", emu.Seed(), emu.Seed())
 
 	<-ctx.Done()
 	_, _ = fmt.Fprintln(stderr, "hitl-emulator: shutting down")

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -40,7 +41,7 @@ func noEnv(string) string { return "" }
 
 func TestParseFlags(t *testing.T) {
 	o, err := parseFlags(nil, io.Discard, noEnv)
-	if err != nil || o.addr != "127.0.0.1:8080" || o.seed != 1 || o.autoRespond != nil || o.autoDelay != 2*time.Second || o.keyFromCaller {
+	if err != nil || o.addr != "127.0.0.1:8080" || o.seed != 0 || o.quiet || o.autoRespond != nil || o.autoDelay != 2*time.Second || o.keyFromCaller {
 		t.Fatalf("defaults %+v, %v", o, err)
 	}
 	o, _ = parseFlags(nil, io.Discard, func(k string) string {
@@ -176,6 +177,129 @@ func TestRunRefusesNonLoopback(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0"} {
 		if err := run(context.Background(), []string{"-addr", addr}, io.Discard, io.Discard, noEnv); err == nil {
 			t.Errorf("run accepted -addr %s", addr)
+		}
+	}
+}
+
+// lines hands every write to it (one line each, from log.Logger and
+// fmt.Fprintf) to a channel, so that a test can wait for a log line that
+// the server writes after its answer.
+type lines chan string
+
+func (l lines) Write(p []byte) (int, error) {
+	l <- string(p)
+	return len(p), nil
+}
+
+// waitFor returns the lines written up to the first that contains want.
+func (l lines) waitFor(t *testing.T, want string) []string {
+	t.Helper()
+	var got []string
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case s := <-l:
+			got = append(got, s)
+			if strings.Contains(s, want) {
+				return got
+			}
+		case <-timeout:
+			t.Fatalf("no line with %q on stderr; got %q", want, got)
+		}
+	}
+}
+
+// startRun runs the emulator with args and the caller's key secret until
+// stop is called or the test ends, and returns its base URL and standard
+// error. stop returns once the server has shut down, which waits for the
+// requests in flight, and so for their log lines.
+func startRun(t *testing.T, secret string, args ...string) (baseURL string, stderr lines, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	stderr = make(lines, 100)
+	out, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), w, stderr, func(k string) string {
+			if k == "HITL_API_KEY" {
+				return secret
+			}
+			return ""
+		})
+		_ = w.Close()
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() {
+		t.Fatal("no banner")
+	}
+	baseURL, ok := strings.CutPrefix(sc.Text(), "HITL emulator listening on ")
+	if !ok {
+		t.Fatalf("first line %q", sc.Text())
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return baseURL, stderr, stop
+}
+
+func get(t *testing.T, url, key string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestRunLogsEveryCall(t *testing.T) {
+	const secret = "hitl_secret_key_that_must_stay_out_of_logs"
+	baseURL, stderr, _ := startRun(t, secret, "-seed", "9")
+	got := stderr.waitFor(t, "seed 9; -seed 9 repeats them")
+
+	if status := get(t, baseURL+"/test", secret); status != http.StatusOK {
+		t.Fatalf("GET /test: %d", status)
+	}
+	got = append(got, stderr.waitFor(t, " GET /v1/test 200 ")...)
+	if status := get(t, baseURL+"/api/loops/nosuchloop", secret+"x"); status != http.StatusUnauthorized {
+		t.Fatalf("GET with a wrong key: %d", status)
+	}
+	got = append(got, stderr.waitFor(t, " GET /v1/api/loops/nosuchloop 401 ")...)
+	for _, l := range got {
+		if strings.Contains(l, secret) {
+			t.Fatalf("stderr holds the key: %q", l)
+		}
+	}
+}
+
+func TestRunQuiet(t *testing.T) {
+	const secret = "hitl_quiet_key"
+	baseURL, stderr, stop := startRun(t, secret, "-quiet")
+	// Without -seed, a random seed is drawn and printed.
+	seedLine := stderr.waitFor(t, "hitl-emulator: ids, invite codes and faults from seed ")
+	if strings.Contains(seedLine[0], "seed 0;") {
+		t.Fatalf("no seed was drawn: %q", seedLine)
+	}
+	for range 3 {
+		if status := get(t, baseURL+"/test", secret); status != http.StatusOK {
+			t.Fatalf("GET /test: %d", status)
+		}
+	}
+	stop()
+	close(stderr)
+	for l := range stderr {
+		if l != "hitl-emulator: shutting down\n" {
+			t.Errorf("-quiet logged %q", l)
 		}
 	}
 }
