@@ -343,3 +343,36 @@ func TestAccRequestResource_deletedOutsideTerraform(t *testing.T) {
 		t.Errorf("calls %v: the request's absence was not confirmed with the request list", s.Calls())
 	}
 }
+
+// Data sources name the wrong endpoint too, rather than saying that the
+// loop or request does not exist.
+func TestAccDataSources_wrongEndpointIsAnError(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	noV1 := strings.TrimSuffix(s.URL, "/v1")
+	byID := s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", loopID)
+	request := s.providerBlock() + "data \"hitl_request\" \"test\" {\n  id = \"65f1234567890abcdef12345\"\n}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: s.at(byID, noV1), PlanOnly: true, ExpectError: wrongEndpointError("Error reading loop", noV1+"/api/loops")},
+			{
+				Config:      s.at(byID, noV1, "batch_refresh = false"),
+				PlanOnly:    true,
+				ExpectError: wrongEndpointError("Error reading loop", noV1+"/api/loops/"+loopID),
+			},
+			{
+				Config:      s.at(request, noV1),
+				PlanOnly:    true,
+				ExpectError: wrongEndpointError("Error reading review request", noV1+"/api/requests/65f1234567890abcdef12345"),
+			},
+			{
+				// The API's own answer is still reported as a missing
+				// request.
+				Config:      request,
+				PlanOnly:    true,
+				ExpectError: errorText(`There is no request with id "65f1234567890abcdef12345"`, "Request not found"),
+			},
+		},
+	})
+}
