@@ -32,7 +32,13 @@ func fastRetryProviderFactories() map[string]func() (tfprotov6.ProviderServer, e
 // changes and destroyed, ten times in a row with fixed seeds (so that a
 // failure reproduces): retries last until the operation's deadline, not a
 // fixed count, and creates are never repeated blindly.
+//
+// Most of each run is spent waiting out the emulator's one-second
+// Retry-After, so the ten runs go concurrently within this one parallel
+// test: their waits overlap instead of each holding one of the -parallel
+// slots that the other tests need.
 func TestAccLoopResource_faultStreaks(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var worst time.Duration
 	var worstSeed int64
@@ -41,14 +47,19 @@ func TestAccLoopResource_faultStreaks(t *testing.T) {
 			t.Logf("slowest run: seed %d, %s", worstSeed, worst.Round(time.Millisecond))
 		}
 	})
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for seed := int64(1); seed <= 10; seed++ {
-		t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) {
+		wg.Add(1)
+		go t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) {
+			defer wg.Done()
 			s := newTestServer(t, emulator.Config{Seed: seed, Faults: emulator.Faults{
 				ServerErrorRate: 0.2, RateLimitRate: 0.2, RetryAfter: time.Second,
 			}})
 			cfg := manyLoopsConfig(s, 20)
 			var start time.Time
-			resource.ParallelTest(t, resource.TestCase{
+			// Not ParallelTest: the runs are already concurrent (above).
+			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: fastRetryProviderFactories(),
 				CheckDestroy:             checkNoLoopsLeft(s),
 				Steps: []resource.TestStep{
