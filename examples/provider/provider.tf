@@ -14,11 +14,12 @@ terraform {
 provider "hitl" {}
 
 # Every setting can also be written out; these are the defaults.
-# api_key is best left to the environment.
+# api_key is best left to the environment. max_retries has no default:
+# failed requests are retried until the operation's deadline (its
+# timeouts), and setting it caps the retries of each request.
 #
 # provider "hitl" {
 #   base_url        = "https://api.hitl.sh/v1" # or HITL_BASE_URL
-#   max_retries     = 4
 #   request_timeout = "30s"
 #   batch_refresh   = true
 # }

@@ -21,9 +21,15 @@ const DefaultBaseURL = "https://api.hitl.sh/v1"
 // Defaults for the knobs that Options can change.
 const (
 	DefaultRequestTimeout = 30 * time.Second
-	DefaultMaxRetries     = 4
-	defaultRetryWaitMin   = 500 * time.Millisecond
-	defaultRetryWaitMax   = 30 * time.Second
+	// MinRequestTimeout is the shortest request timeout that leaves an
+	// answer any chance of arriving over a real network.
+	MinRequestTimeout = time.Second
+	// DefaultRetryWindow bounds the retries of a call whose context has
+	// no deadline. Callers that know how long their operation may take
+	// should say so with a context deadline instead.
+	DefaultRetryWindow  = 5 * time.Minute
+	defaultRetryWaitMin = 500 * time.Millisecond
+	defaultRetryWaitMax = 30 * time.Second
 
 	// maxResponseBytes caps how much of a response body is read, so that a
 	// misbehaving proxy cannot make the provider allocate without bound.
@@ -32,11 +38,14 @@ const (
 
 // Client talks to one HITL.sh account, identified by its API key.
 type Client struct {
-	baseURL      *url.URL
-	apiKey       string
-	httpClient   *http.Client
-	userAgent    string
+	baseURL    *url.URL
+	apiKey     string
+	httpClient *http.Client
+	userAgent  string
+	// maxRetries caps the retries of one call; negative means no cap, so
+	// that the deadline alone decides.
 	maxRetries   int
+	retryWindow  time.Duration
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
 	logger       Logger
@@ -95,14 +104,27 @@ func WithRequestTimeout(d time.Duration) Option {
 	}
 }
 
-// WithMaxRetries sets how many times a failed request may be retried.
-// Zero disables retries.
+// WithMaxRetries caps how many times a failed request may be retried. By
+// default there is no cap: a request is retried until the next wait would
+// pass its context's deadline. Zero disables retries.
 func WithMaxRetries(n int) Option {
 	return func(c *Client) error {
 		if n < 0 {
 			return fmt.Errorf("max retries must not be negative, got %d", n)
 		}
 		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithRetryWindow bounds the retries of calls whose context has no
+// deadline (DefaultRetryWindow by default).
+func WithRetryWindow(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("retry window must be positive, got %s", d)
+		}
+		c.retryWindow = d
 		return nil
 	}
 }
@@ -145,7 +167,8 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			Timeout:   DefaultRequestTimeout,
 		},
 		userAgent:    "terraform-provider-hitl",
-		maxRetries:   DefaultMaxRetries,
+		maxRetries:   -1,
+		retryWindow:  DefaultRetryWindow,
 		retryWaitMin: defaultRetryWaitMin,
 		retryWaitMax: defaultRetryWaitMax,
 		logger:       nopLogger{},
@@ -169,7 +192,8 @@ func newTransport() *http.Transport {
 	return t
 }
 
-// MaxRetries returns how many times a failed request may be retried.
+// MaxRetries returns the cap on retries of one request, or -1 when there is
+// none and the operation's deadline alone decides.
 func (c *Client) MaxRetries() int { return c.maxRetries }
 
 // BaseURL returns the API root the client talks to.

@@ -18,7 +18,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"error":false,"data":{"loop":{"id":1}}}`), 200)
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		var out loopData
-		err := decode("GET", "/api/loops/x", attempt{status: status, body: body}, &out)
+		err := decode("GET", "/api/loops/x", "https://api.hitl.sh/v1/api/loops/x", attempt{status: status, body: body}, &out)
 		if err == nil {
 			if out.Loop.ID == "" {
 				t.Fatalf("decode accepted a loop without an id from %q", body)
@@ -59,7 +59,7 @@ func BenchmarkDecodeLoopList500(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var out loopsData
-		if err := decode("GET", "/api/loops", attempt{status: 200, body: body}, &out); err != nil || len(out.Loops) != 500 {
+		if err := decode("GET", "/api/loops", "https://api.hitl.sh/v1/api/loops", attempt{status: 200, body: body}, &out); err != nil || len(out.Loops) != 500 {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package hitl
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,8 +24,16 @@ type APIError struct {
 	Details any
 	// RetryAfter is the server's Retry-After hint on 429 and 503 answers.
 	RetryAfter time.Duration
-	// Method and Path say which call failed, without host or query.
+	// Method and Path say which call failed: Path is relative to the base
+	// URL, such as "/api/loops/{id}".
 	Method, Path string
+	// URL is the full address of the call (scheme, host and path, never
+	// the query), so that a wrong base URL is visible at a glance.
+	URL string
+	// Envelope is true when the body was the API's JSON envelope, rather
+	// than, say, an HTML page from a web server or proxy that is not the
+	// HITL API.
+	Envelope bool
 }
 
 func (e *APIError) Error() string {
@@ -34,7 +43,7 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " %s", text)
 	}
 	if e.Method != "" {
-		fmt.Fprintf(&b, " to %s %s", e.Method, e.Path)
+		fmt.Fprintf(&b, " to %s %s", e.Method, e.where())
 	}
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
@@ -43,6 +52,16 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " (%s)", d)
 	}
 	return b.String()
+}
+
+func (e *APIError) where() string { return callAddress(e.URL, e.Path) }
+
+// callAddress is the full URL of a call when known, else its path.
+func callAddress(fullURL, path string) string {
+	if fullURL != "" {
+		return fullURL
+	}
+	return path
 }
 
 // DetailText renders Details as one line: "name must be ..." or
@@ -88,8 +107,50 @@ func statusIs(err error, codes ...int) bool {
 	return false
 }
 
-// IsNotFound reports whether err is a 404 from the API.
+// The API's messages for objects that do not exist.
+const (
+	LoopNotFoundMessage    = "Loop not found"
+	RequestNotFoundMessage = "Request not found"
+)
+
+// IsNotFound reports whether err is any 404. A 404 alone does not prove
+// that an object is gone: a wrong base URL makes every route answer 404.
+// Use IsLoopGone or IsRequestGone to decide that, and IsEndpointNotFound to
+// recognise a wrong URL.
 func IsNotFound(err error) bool { return statusIs(err, http.StatusNotFound) }
+
+// IsLoopGone reports whether err is the API's own answer that the loop a
+// call names does not exist: a 404 to a call under /api/loops/{id} whose
+// JSON envelope says "Loop not found". It is never true for the loop list,
+// for an HTML page, or for a 404 with another message.
+func IsLoopGone(err error) bool { return isObjectNotFound(err, "/api/loops/", LoopNotFoundMessage) }
+
+// IsRequestGone reports whether err is the API's own answer that the
+// review request a call names does not exist: a 404 to a call under
+// /api/requests/{id} whose JSON envelope says "Request not found".
+func IsRequestGone(err error) bool {
+	return isObjectNotFound(err, "/api/requests/", RequestNotFoundMessage)
+}
+
+// IsEndpointNotFound reports whether err is a 404 that is not the API's
+// answer about a loop or a request: the server does not know the URL at
+// all, which almost always means the base URL is wrong (for example, its
+// /v1 is missing, or it points at another web server).
+func IsEndpointNotFound(err error) bool {
+	return IsNotFound(err) && !IsLoopGone(err) && !IsRequestGone(err)
+}
+
+func isObjectNotFound(err error, pathPrefix, message string) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || !apiErr.Envelope {
+		return false
+	}
+	rest, ok := strings.CutPrefix(apiErr.Path, pathPrefix)
+	if !ok || rest == "" || strings.HasPrefix(rest, "?") {
+		return false
+	}
+	return strings.EqualFold(strings.TrimSpace(apiErr.Message), message)
+}
 
 // IsUnauthorized reports whether the API rejected the API key (401).
 func IsUnauthorized(err error) bool { return statusIs(err, http.StatusUnauthorized) }
@@ -109,19 +170,36 @@ func IsServerError(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode >= 500
 }
 
+// IsTransient reports whether err may go away by trying again later: a rate
+// limit, a server error, or a failure to reach the API. It is false for the
+// API's answers about the request itself and for malformed answers.
+func IsTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode == http.StatusTooManyRequests || apiErr.StatusCode >= 500
+	}
+	var respErr *ResponseError
+	return !errors.As(err, &respErr)
+}
+
 // ResponseError means the server answered, but not with a well-formed API
 // envelope: an HTML error page from a proxy, truncated JSON, fields of the
 // wrong type, or a body larger than the client is willing to read.
 type ResponseError struct {
 	StatusCode   int
 	Method, Path string
-	Reason       string
+	// URL is the full address of the call, without its query.
+	URL    string
+	Reason string
 	// Snippet is the start of the body, for diagnosis.
 	Snippet string
 }
 
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("unexpected response from HITL API to %s %s (HTTP %d): %s", e.Method, e.Path, e.StatusCode, e.Reason)
+	msg := fmt.Sprintf("unexpected response from HITL API to %s %s (HTTP %d): %s", e.Method, callAddress(e.URL, e.Path), e.StatusCode, e.Reason)
 	if e.Snippet != "" {
 		msg += fmt.Sprintf("; the body starts with %q", e.Snippet)
 	}
@@ -132,11 +210,14 @@ func (e *ResponseError) Error() string {
 // or a dropped connection), so the server may or may not have performed it.
 type UncertainError struct {
 	Method, Path string
-	Err          error
+	// URL is the full address of the call, without its query.
+	URL string
+	Err error
 }
 
 func (e *UncertainError) Error() string {
-	return fmt.Sprintf("%s %s was sent but no response arrived, so it is unknown whether the API performed it: %v", e.Method, e.Path, e.Err)
+	return fmt.Sprintf("%s %s was sent but no response arrived, so it is unknown whether the API performed it: %v",
+		e.Method, callAddress(e.URL, e.Path), e.Err)
 }
 
 func (e *UncertainError) Unwrap() error { return e.Err }

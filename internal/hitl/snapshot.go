@@ -13,8 +13,10 @@ import (
 // The snapshot turns that into a single GET /api/loops: concurrent readers
 // share one in-flight request, and its result is reused while it is younger
 // than the TTL and while this client has made no write since it was taken.
-// A loop that is missing from the list is confirmed with its own GET before
-// a caller is told it is gone, so a lagging list cannot cause a re-create.
+// A loop is reported gone only when the list works and does not hold it
+// and its own GET answers that it is not found (IsLoopGone), so neither a
+// lagging list nor a wrong base URL can cause a re-create. A failing list,
+// including a 404, is an error for every reader.
 type LoopSnapshot struct {
 	client *Client
 	ttl    time.Duration
@@ -30,9 +32,12 @@ type LoopSnapshot struct {
 }
 
 type listCall struct {
-	done  chan struct{}
-	loops []Loop
-	err   error
+	done chan struct{}
+	// deadline is the deadline of the reader that started the call (zero
+	// when it had none); the call's retries end there.
+	deadline time.Time
+	loops    []Loop
+	err      error
 }
 
 // DefaultSnapshotTTL is how long a loop list may be reused.
@@ -46,31 +51,63 @@ func (c *Client) NewLoopSnapshot(ttl time.Duration) *LoopSnapshot {
 // List returns every loop of the account, from the snapshot when it is
 // fresh. Callers must not modify the returned slice.
 func (s *LoopSnapshot) List(ctx context.Context) ([]Loop, error) {
-	s.mu.Lock()
-	if s.fresh() {
-		loops := s.loops
+	for {
+		s.mu.Lock()
+		if s.fresh() {
+			loops := s.loops
+			s.mu.Unlock()
+			return loops, nil
+		}
+		call := s.inflight
+		if call == nil {
+			call = s.startLocked(ctx)
+		}
 		s.mu.Unlock()
-		return loops, nil
-	}
-	call := s.inflight
-	if call == nil {
-		call = &listCall{done: make(chan struct{})}
-		s.inflight = call
-		go s.fetch(context.WithoutCancel(ctx), call)
-	}
-	s.mu.Unlock()
 
-	select {
-	case <-call.done:
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if call.err != nil && IsTransient(call.err) && outlives(ctx, call.deadline) {
+			// The shared call gave up at its starter's deadline, which
+			// is earlier than this reader's: this reader may go on
+			// trying for its own remaining time.
+			continue
+		}
 		return call.loops, call.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
 	}
 }
 
-// fetch performs the list call for everyone waiting on call. It runs
-// detached from any one caller's cancellation, so that a reader that gives
-// up does not fail the others; the client's own timeouts still bound it.
+// startLocked starts the list call for everyone who waits for one. It runs
+// detached from its starter's cancellation, so that a reader that gives up
+// does not fail the others, but keeps its starter's deadline.
+func (s *LoopSnapshot) startLocked(ctx context.Context) *listCall {
+	call := &listCall{done: make(chan struct{})}
+	fetchCtx, cancel := context.WithoutCancel(ctx), context.CancelFunc(func() {})
+	if d, ok := ctx.Deadline(); ok {
+		call.deadline = d
+		fetchCtx, cancel = context.WithDeadline(fetchCtx, d)
+	}
+	s.inflight = call
+	go func() {
+		defer cancel()
+		s.fetch(fetchCtx, call)
+	}()
+	return call
+}
+
+// outlives reports whether ctx may run longer than deadline (a zero
+// deadline means none).
+func outlives(ctx context.Context, deadline time.Time) bool {
+	if deadline.IsZero() || ctx.Err() != nil {
+		return false
+	}
+	d, ok := ctx.Deadline()
+	return !ok || d.After(deadline.Add(time.Second))
+}
+
+// fetch performs the list call for everyone waiting on call.
 func (s *LoopSnapshot) fetch(ctx context.Context, call *listCall) {
 	gen := s.client.writes.value()
 	loops, err := s.client.ListLoops(ctx)
@@ -99,8 +136,10 @@ func (s *LoopSnapshot) fresh() bool {
 }
 
 // Get returns one loop. It is served from the list when the loop is in it,
-// and otherwise by GET /api/loops/{id}, whose 404 is the only proof that a
-// loop is gone.
+// and otherwise by GET /api/loops/{id}. An error for which IsLoopGone is
+// true means the loop is certainly gone: the list worked without it and
+// its own GET said "Loop not found". Any other error, such as a 404 from
+// the list, is a failure to read, never a deletion.
 func (s *LoopSnapshot) Get(ctx context.Context, id string) (*Loop, error) {
 	loops, err := s.List(ctx)
 	if err != nil {

@@ -108,8 +108,8 @@ func TestSnapshotConfirmsMissingLoopWithGet(t *testing.T) {
 	// proves it is gone.
 	e.DeleteLoop(ids[0])
 	e.ResetCalls()
-	if _, err := s.Get(ctx, ids[0]); !IsNotFound(err) {
-		t.Errorf("Get of a deleted loop = %v, want not found", err)
+	if _, err := s.Get(ctx, ids[0]); !IsLoopGone(err) {
+		t.Errorf("Get of a deleted loop = %v, want the API's Loop not found", err)
 	}
 	if e.Calls()["GET /api/loops"] != 1 || e.Calls()["GET /api/loops/{id}"] != 1 {
 		t.Errorf("calls %v, want one confirming GET", e.Calls())
@@ -128,6 +128,34 @@ func TestSnapshotConfirmsMissingLoopWithGet(t *testing.T) {
 	}
 	if l, err := s.Get(ctx, ids[1]); err != nil || l.ID != ids[1] {
 		t.Errorf("Get of a listed loop = %+v, %v", l, err)
+	}
+}
+
+// A reader that waited for a list call started by a reader with an earlier
+// deadline tries again with its own remaining time when that call gave up.
+func TestSnapshotReaderOutlivesStartersDeadline(t *testing.T) {
+	now := time.Now()
+	withDeadline := func(d time.Time) context.Context {
+		ctx, cancel := context.WithDeadline(context.Background(), d)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	tests := []struct {
+		name     string
+		ctx      context.Context
+		deadline time.Time
+		want     bool
+	}{
+		{"later deadline", withDeadline(now.Add(time.Minute)), now.Add(10 * time.Second), true},
+		{"no deadline of its own", context.Background(), now.Add(10 * time.Second), true},
+		{"same deadline", withDeadline(now.Add(10 * time.Second)), now.Add(10 * time.Second), false},
+		{"earlier deadline", withDeadline(now.Add(5 * time.Second)), now.Add(10 * time.Second), false},
+		{"the call had none", withDeadline(now.Add(time.Minute)), time.Time{}, false},
+	}
+	for _, tt := range tests {
+		if got := outlives(tt.ctx, tt.deadline); got != tt.want {
+			t.Errorf("%s: outlives = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -3,11 +3,14 @@ package hitl
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -46,6 +49,12 @@ type attempt struct {
 
 // do performs one API call, retrying where that is safe, and decodes the
 // envelope's data into out (which may be nil).
+//
+// A failure worth retrying (see retryReason) is retried with exponential
+// backoff and jitter, never sooner than the server's Retry-After, for as
+// long as the operation may last: until the next wait would pass ctx's
+// deadline (or, without one, the client's retry window), or until the
+// optional cap on retries is reached.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
 	var payload []byte
 	if body != nil {
@@ -59,26 +68,35 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		c.writes.bump()
 		defer c.writes.bump()
 	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(c.retryWindow)
+	}
 
 	for try := 0; ; try++ {
 		a := c.send(ctx, method, path, payload)
 		reason := retryReason(method, a)
-		if reason == "" || try >= c.maxRetries || ctx.Err() != nil {
+		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || ctx.Err() != nil {
 			return c.finish(method, path, a, write, out)
 		}
 		wait := c.backoff(try, a.retryAfter)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		if time.Until(deadline) < wait {
 			// Waiting would outlive the operation's deadline; report the
 			// failure we have instead of a less useful timeout.
+			c.logger.Debug(ctx, "not retrying HITL API request: the operation's deadline comes first", map[string]any{
+				"method": method, "path": path, "attempts": try + 1, "reason": reason, "wait_ms": wait.Milliseconds(),
+			})
 			return c.finish(method, path, a, write, out)
 		}
 		c.logger.Debug(ctx, "retrying HITL API request", map[string]any{
 			"method": method, "path": path, "attempt": try + 1, "reason": reason, "wait_ms": wait.Milliseconds(),
 		})
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			return c.finish(method, path, attempt{err: ctx.Err(), sent: a.sent}, write, out)
-		case <-time.After(wait):
+		case <-timer.C:
 		}
 	}
 }
@@ -139,6 +157,8 @@ func (c *Client) send(ctx context.Context, method, path string, payload []byte) 
 func retryReason(method string, a attempt) string {
 	idempotent := method != http.MethodPost
 	switch {
+	case a.err != nil && permanentTransportError(a.err):
+		return ""
 	case a.err != nil && !a.sent:
 		return "connection error before the request was sent: " + a.err.Error()
 	case a.err != nil && idempotent:
@@ -153,6 +173,22 @@ func retryReason(method string, a attempt) string {
 	return ""
 }
 
+// permanentTransportError reports whether a transport failure will not go
+// away by trying again: a host name that does not exist, or a server
+// certificate that is not trusted. Both are configuration errors.
+func permanentTransportError(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	var verifyErr *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	return errors.As(err, &verifyErr) || errors.As(err, &unknownAuthority) ||
+		errors.As(err, &hostnameErr) || errors.As(err, &invalidCert)
+}
+
 // backoff returns the wait before retry number try+1: exponential with
 // jitter, never shorter than the server's Retry-After.
 func (c *Client) backoff(try int, retryAfter time.Duration) time.Duration {
@@ -163,43 +199,60 @@ func (c *Client) backoff(try int, retryAfter time.Duration) time.Duration {
 	// Half fixed, half random, so that parallel resources that failed
 	// together do not retry in lock step.
 	wait = wait/2 + rand.N(wait/2+1)
-	if retryAfter > wait {
-		wait = retryAfter
+	if retryAfter >= wait {
+		// Never sooner than the server asked; spread the retries of
+		// requests that were limited together a little after it.
+		wait = retryAfter + rand.N(c.retryWaitMin/2+1)
 	}
 	return wait
 }
 
+// RetryWait returns how long to wait before attempt number try+1 of an
+// operation that failed try times: the client's backoff, for callers that
+// repeat whole operations (such as a create whose outcome was checked).
+func (c *Client) RetryWait(try int) time.Duration { return c.backoff(try, 0) }
+
+// callURL is the full address of a call without its query: what error
+// messages show, so that a wrong base URL is visible at a glance. The base
+// URL never holds credentials or a query (see ParseBaseURL).
+func (c *Client) callURL(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	return c.baseURL.String() + path
+}
+
 // finish turns the last attempt into the method's result.
 func (c *Client) finish(method, path string, a attempt, write bool, out any) error {
+	full := c.callURL(path)
 	if a.err != nil {
 		if write && a.sent {
-			return &UncertainError{Method: method, Path: path, Err: a.err}
+			return &UncertainError{Method: method, Path: path, URL: full, Err: a.err}
 		}
-		return fmt.Errorf("%s %s: %w", method, path, a.err)
+		return fmt.Errorf("%s %s: %w", method, full, a.err)
 	}
 	if len(a.body) > maxResponseBytes {
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path,
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full,
 			Reason: fmt.Sprintf("the body is larger than %d MiB", maxResponseBytes>>20)}
 	}
-	return decode(method, path, a, out)
+	return decode(method, path, full, a, out)
 }
 
 // decode reads an envelope, mapping failures to *APIError and malformed
 // answers to *ResponseError.
-func decode(method, path string, a attempt, out any) error {
+func decode(method, path, full string, a attempt, out any) error {
 	ok := a.status >= 200 && a.status < 300
 	var env envelope
 	if err := json.Unmarshal(a.body, &env); err != nil {
 		if !ok {
 			// Proxies answer 502s with HTML; the status is what matters.
-			return &APIError{StatusCode: a.status, Method: method, Path: path,
+			return &APIError{StatusCode: a.status, Method: method, Path: path, URL: full,
 				Message: http.StatusText(a.status), Details: "the response body was not JSON: " + snippet(a.body), RetryAfter: a.retryAfter}
 		}
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path,
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full,
 			Reason: "the body is not a valid JSON envelope (" + err.Error() + ")", Snippet: snippet(a.body)}
 	}
 	if !ok || (env.Error != nil && *env.Error) {
-		apiErr := &APIError{StatusCode: a.status, Method: method, Path: path, Message: env.Msg, RetryAfter: a.retryAfter}
+		apiErr := &APIError{StatusCode: a.status, Method: method, Path: path, URL: full, Message: env.Msg,
+			RetryAfter: a.retryAfter, Envelope: env.Error != nil}
 		if len(env.Data) > 0 && string(env.Data) != "null" {
 			var details any
 			if json.Unmarshal(env.Data, &details) == nil {
@@ -215,14 +268,14 @@ func decode(method, path string, a attempt, out any) error {
 		return nil
 	}
 	if len(env.Data) == 0 || string(env.Data) == "null" {
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path, Reason: `the envelope has no "data"`, Snippet: snippet(a.body)}
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full, Reason: `the envelope has no "data"`, Snippet: snippet(a.body)}
 	}
 	if err := json.Unmarshal(env.Data, out); err != nil {
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path, Reason: "the data does not have the documented shape (" + err.Error() + ")", Snippet: snippet(a.body)}
+		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full, Reason: "the data does not have the documented shape (" + err.Error() + ")", Snippet: snippet(a.body)}
 	}
 	if v, ok := out.(interface{ validate() error }); ok {
 		if err := v.validate(); err != nil {
-			return &ResponseError{StatusCode: a.status, Method: method, Path: path, Reason: err.Error()}
+			return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full, Reason: err.Error()}
 		}
 	}
 	return nil

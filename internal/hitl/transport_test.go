@@ -3,6 +3,7 @@ package hitl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -230,7 +231,67 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 			t.Errorf("backoff(%d) = %s, want within [%s, %s]", try, w, want/2, want)
 		}
 	}
-	if w := c.backoff(0, 5*time.Second); w != 5*time.Second {
-		t.Errorf("backoff with Retry-After 5s = %s", w)
+	for range 20 {
+		if w := c.backoff(0, 5*time.Second); w < 5*time.Second || w > 5*time.Second+50*time.Millisecond {
+			t.Errorf("backoff with Retry-After 5s = %s, want 5s plus at most half the minimum wait", w)
+		}
+	}
+}
+
+// Without a cap, retries go on for as long as the operation may last: until
+// the next wait would pass the context's deadline, which the error then
+// does not hide behind a timeout.
+func TestRetriesLastUntilTheDeadline(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n.Add(1)
+		answer(503, `{"error":true,"msg":"Service unavailable"}`)(w)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New("hitl_test_key", WithBaseURL(srv.URL+"/v1"), WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxRetries() != -1 {
+		t.Errorf("MaxRetries() = %d by default, want -1 (no cap)", c.MaxRetries())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = c.GetLoop(ctx, "65f1234567890abcdef12345")
+	if !statusIs(err, 503) {
+		t.Errorf("error = %v, want the last 503", err)
+	}
+	// Five attempts was the old fixed count; a 300 ms deadline with waits
+	// of at most 2 ms allows far more.
+	if got := n.Load(); got <= 5 {
+		t.Errorf("%d attempts before the deadline, want more than 5", got)
+	}
+
+	// Without a deadline, the retry window bounds the retries.
+	n.Store(0)
+	c, err = New("hitl_test_key", WithBaseURL(srv.URL+"/v1"), WithRetryWait(time.Millisecond, 2*time.Millisecond),
+		WithRetryWindow(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetLoop(context.Background(), "65f1234567890abcdef12345"); !statusIs(err, 503) {
+		t.Errorf("error = %v, want the last 503", err)
+	}
+	if got := n.Load(); got <= 5 {
+		t.Errorf("%d attempts within the retry window, want more than 5", got)
+	}
+}
+
+func TestPermanentTransportErrorsAreNotRetried(t *testing.T) {
+	noHost := &net.DNSError{Err: "no such host", Name: "api.hitl.example", IsNotFound: true}
+	if !permanentTransportError(fmt.Errorf("dial: %w", noHost)) {
+		t.Error("an unknown host is retried")
+	}
+	if reason := retryReason(http.MethodGet, attempt{err: noHost}); reason != "" {
+		t.Errorf("retryReason(unknown host) = %q, want none", reason)
+	}
+	temporary := &net.DNSError{Err: "server misbehaving", Name: "api.hitl.sh", IsTemporary: true}
+	if reason := retryReason(http.MethodGet, attempt{err: temporary}); reason == "" {
+		t.Error("a temporary DNS failure is not retried")
 	}
 }

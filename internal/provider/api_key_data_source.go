@@ -79,6 +79,8 @@ func (d *APIKeyDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 	if !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := dataSourceContext(ctx)
+	defer cancel()
 	info, err := d.data.client.CheckKey(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error checking API key", err))

@@ -107,7 +107,7 @@ data "hitl_api_key" "test" {}
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
-			ExpectError: errorText("Error checking API key", "HITL API answered 401 Unauthorized to GET /test: Invalid API key",
+			ExpectError: errorText("Error checking API key", "HITL API answered 401 Unauthorized to GET "+s.URL+"/test: Invalid API key",
 				"The HITL API did not accept the API key"),
 		}},
 	})

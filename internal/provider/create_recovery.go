@@ -110,22 +110,38 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 				fmt.Sprintf("%s.\n\nNo matching %s was found, so the API most likely did not create it; check the HITL.sh "+
 					"app, then run apply again.", err, s.kind))
 			return created, "", adopted, diags
-		case attempt > d.client.MaxRetries():
+		case capped(d.client.MaxRetries(), attempt):
 			diags.AddError(summary,
-				fmt.Sprintf("%s.\n\nNo matching %s exists, so the API did not create it; the provider tried %d times. "+
-					"Run apply again later.", err, s.kind, attempt))
+				fmt.Sprintf("%s.\n\nNo matching %s exists, so the API did not create it; the provider tried %d times, "+
+					"as max_retries allows. Run apply again later.", err, s.kind, attempt))
 			return created, "", adopted, diags
 		}
 
-		// The API did not create the object: trying again is safe.
-		wait := min(500*time.Millisecond<<(attempt-1), 10*time.Second)
+		// The API did not create the object: trying again is safe, for as
+		// long as the operation's deadline allows.
+		wait := d.client.RetryWait(attempt - 1)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			diags.AddError(summary,
+				fmt.Sprintf("%s.\n\nNo matching %s exists, so the API did not create it; the provider tried %d times "+
+					"until the operation's deadline. Run apply again later, or give create more time with the resource's "+
+					"`timeouts`.", err, s.kind, attempt))
+			return created, "", adopted, diags
+		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			timer.Stop()
 			diags.Append(apiErrorDiagnostic(summary, err))
 			return created, "", adopted, diags
-		case <-time.After(wait):
+		case <-timer.C:
 		}
 	}
+}
+
+// capped reports whether an optional cap on retries (negative: none) stops
+// a further try after attempt tries.
+func capped(maxRetries, attempt int) bool {
+	return maxRetries >= 0 && attempt > maxRetries
 }
 
 func capitalize(s string) string {

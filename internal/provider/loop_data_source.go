@@ -76,6 +76,8 @@ func (d *LoopDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := dataSourceContext(ctx)
+	defer cancel()
 
 	var loop *hitl.Loop
 	if !config.ID.IsNull() {
@@ -93,7 +95,7 @@ func (d *LoopDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 func (d *LoopDataSource) readByID(ctx context.Context, id string, diags *diag.Diagnostics) *hitl.Loop {
 	loop, err := d.data.loops.Get(ctx, id)
-	if hitl.IsNotFound(err) {
+	if hitl.IsLoopGone(err) {
 		// Unlike the resource, which plans to re-create a vanished loop, a
 		// data source has nothing to offer without it.
 		diags.AddAttributeError(path.Root("id"), "Error reading loop",

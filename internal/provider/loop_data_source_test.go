@@ -244,7 +244,7 @@ func TestAccLoopDataSource_otherAccount(t *testing.T) {
 			ExpectError: errorText(`There is no loop named "Their Loop" among the 0 loops`),
 		}, {
 			Config: s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", other),
-			ExpectError: errorText("Error reading loop", "HITL API answered 403 Forbidden to GET /api/loops/"+other+": Access denied to this loop",
+			ExpectError: errorText("Error reading loop", "HITL API answered 403 Forbidden to GET "+s.URL+"/api/loops/"+other+": Access denied to this loop",
 				"Only the loop's creator and its active members can read it"),
 		}},
 	})

@@ -210,8 +210,11 @@ func (r *LoopResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 
+	// Only the API's own "Loop not found", with the list agreeing, removes
+	// the loop from state. Any other failure, including a 404 from a wrong
+	// base_url, is an error: state keeps the loop and nothing is re-created.
 	loop, err := r.data.loops.Get(ctx, state.ID.ValueString())
-	if hitl.IsNotFound(err) {
+	if hitl.IsLoopGone(err) {
 		tflog.Warn(ctx, "loop no longer exists; removing it from state", map[string]any{"loop_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -287,8 +290,17 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 
-	_, err := r.data.client.DeleteLoop(ctx, state.ID.ValueString())
-	if err != nil && !hitl.IsNotFound(err) {
+	id := state.ID.ValueString()
+	_, err := r.data.client.DeleteLoop(ctx, id)
+	if hitl.IsLoopGone(err) {
+		// Already gone (deleted outside Terraform, or by a retried delete
+		// whose first answer was lost): success, once the list agrees.
+		if err = r.data.client.ConfirmLoopGone(ctx, id, err); err == nil {
+			tflog.Debug(ctx, "loop was already deleted", map[string]any{"loop_id": id})
+			return
+		}
+	}
+	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error deleting loop", err))
 	}
 }

@@ -74,6 +74,8 @@ func (d *LoopsDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := dataSourceContext(ctx)
+	defer cancel()
 	// Checked at plan time by validators.Regexp.
 	var nameRegex *regexp.Regexp
 	if !state.NameRegex.IsNull() {

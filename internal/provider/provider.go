@@ -34,6 +34,9 @@ var _ provider.Provider = &HITLProvider{}
 type HITLProvider struct {
 	// version is "dev" for local builds and the release version otherwise.
 	version string
+	// clientOptions are applied after the configured ones. Only tests set
+	// them, for example to shorten the waits between retries.
+	clientOptions []hitl.Option
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -74,17 +77,22 @@ func (p *HITLProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request that failed with a rate limit (429), a server error "+
-					"(500, 502, 503, 504) or a connection error is retried, with exponential backoff. Creates are retried only when "+
-					"the API certainly did not receive them. Defaults to `%d`; `0` disables retries.", hitl.DefaultMaxRetries),
+				MarkdownDescription: "Optional cap on how many times one request is retried. A request that failed with a " +
+					"rate limit (429), a server error (500, 502, 503, 504) or a connection error is retried with exponential " +
+					"backoff and jitter, never sooner than the API's `Retry-After`, until the operation's deadline: the " +
+					"resource's `timeouts`, or its documented default. Creates are retried only when the API certainly did not " +
+					"receive them. Unset by default, so that the deadline alone decides; set it to fail sooner during an outage. " +
+					"`0` disables retries.",
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 20)},
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Time limit of a single HTTP request, as a Go duration such as `30s` or `2m`. "+
-					"Defaults to `%s`. Each resource operation is also bounded by its own `timeouts`.", hitl.DefaultRequestTimeout),
-				Optional:   true,
-				Validators: []validator.String{validators.PositiveDuration()},
+				MarkdownDescription: fmt.Sprintf("Time limit of a single HTTP request, as a Go duration such as `30s` or `2m`, "+
+					"at least `%s`. Defaults to `%s`. Each operation is also bounded by its own deadline (a resource's `timeouts`), "+
+					"within which failed requests are retried.", hitl.MinRequestTimeout, hitl.DefaultRequestTimeout),
+				Optional: true,
+				Validators: []validator.String{validators.DurationAtLeast(hitl.MinRequestTimeout,
+					"A shorter limit leaves an answer no time to arrive, so every call would fail as if the API were down.")},
 			},
 			"batch_refresh": schema.BoolAttribute{
 				MarkdownDescription: "Whether loops are refreshed from one shared `GET /api/loops` call instead of one request per " +
@@ -113,11 +121,13 @@ type loopReader interface {
 	List(ctx context.Context) ([]hitl.Loop, error)
 }
 
-// directLoopReader reads every loop with its own request.
+// directLoopReader reads every loop with its own request. A loop is gone
+// only when its GET says "Loop not found" and the list agrees, as with the
+// snapshot.
 type directLoopReader struct{ client *hitl.Client }
 
 func (d directLoopReader) Get(ctx context.Context, id string) (*hitl.Loop, error) {
-	return d.client.GetLoop(ctx, id)
+	return d.client.ReadLoop(ctx, id)
 }
 
 func (d directLoopReader) List(ctx context.Context) ([]hitl.Loop, error) {
@@ -166,10 +176,10 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		opts = append(opts, hitl.WithMaxRetries(int(cfg.MaxRetries.ValueInt64())))
 	}
 	if !cfg.RequestTimeout.IsNull() {
-		d, _ := time.ParseDuration(cfg.RequestTimeout.ValueString()) // checked by validators.PositiveDuration
+		d, _ := time.ParseDuration(cfg.RequestTimeout.ValueString()) // checked by validators.DurationAtLeast
 		opts = append(opts, hitl.WithRequestTimeout(d))
 	}
-	client, err := hitl.New(apiKey, opts...)
+	client, err := hitl.New(apiKey, append(opts, p.clientOptions...)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to configure the HITL client", err.Error())
 		return

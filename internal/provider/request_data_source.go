@@ -53,10 +53,12 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics) {
 		return
 	}
+	ctx, cancel := dataSourceContext(ctx)
+	defer cancel()
 	id := config.ID.ValueString()
 	q, err := d.data.client.GetRequest(ctx, id)
 	switch {
-	case hitl.IsNotFound(err):
+	case hitl.IsRequestGone(err):
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Error reading review request",
 			fmt.Sprintf("There is no request with id %q: %s.\n\nCheck the id; deleting a loop deletes its requests too.", id, err))
 		return

@@ -487,7 +487,7 @@ func createRequestDiagnostic(err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nNobody has joined the loop yet, so there is nobody "+
 			"to ask. Share the loop's invite code or join URL with the reviewers; the `hitl_loop` data source's "+
 			"active_member_count shows when someone has joined.", err))
-	case hitl.IsNotFound(err):
+	case hitl.IsLoopGone(err):
 		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nCheck loop_id: the loop does not exist, or was deleted.", err))
 	}
 	return d
@@ -505,8 +505,11 @@ func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 
-	q, err := r.data.client.GetRequest(ctx, state.ID.ValueString())
-	if hitl.IsNotFound(err) {
+	// Only the API's own "Request not found", with the loop's request list
+	// agreeing, removes the request from state; a 404 from a wrong base_url
+	// is an error.
+	q, err := r.data.client.ReadRequest(ctx, state.ID.ValueString(), state.LoopID.ValueString())
+	if hitl.IsRequestGone(err) {
 		// Deleting a loop deletes its requests.
 		tflog.Warn(ctx, "review request no longer exists; removing it from state", map[string]any{"request_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -558,16 +561,22 @@ func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 
+	loopID := state.LoopID.ValueString()
 	_, err := r.data.client.CancelRequest(ctx, id)
 	switch {
-	case err == nil, hitl.IsNotFound(err):
+	case err == nil:
 		return
+	case hitl.IsRequestGone(err):
+		// Already gone with its loop: success, once the list agrees.
+		if err = r.data.client.ConfirmRequestGone(ctx, id, loopID, err); err == nil {
+			return
+		}
 	case hitl.IsValidation(err):
 		// The API refuses to cancel a request that is no longer open:
 		// it was answered or timed out since the last refresh. Confirm
 		// that, rather than trusting the message.
-		q, getErr := r.data.client.GetRequest(ctx, id)
-		if hitl.IsNotFound(getErr) || (getErr == nil && !hitl.RequestIsOpen(q.Status)) {
+		q, getErr := r.data.client.ReadRequest(ctx, id, loopID)
+		if hitl.IsRequestGone(getErr) || (getErr == nil && !hitl.RequestIsOpen(q.Status)) {
 			if q != nil {
 				tflog.Debug(ctx, "review request became final before it could be cancelled", map[string]any{"request_id": id, "status": q.Status})
 			}

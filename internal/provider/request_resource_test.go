@@ -792,7 +792,7 @@ func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
 	id := sendTestRequest(t, r, loopID)
 	s.DeleteLoop(loopID)
 	q, err := r.awaitAnswer(context.Background(), id, time.Minute)
-	if !hitl.IsNotFound(err) || q != nil {
+	if !hitl.IsRequestGone(err) || q != nil {
 		t.Fatalf("awaitAnswer = %+v, %v; want not found", q, err)
 	}
 	d := waitErrorDiagnostic(id, q, "1m", 5*time.Minute, err)

@@ -19,3 +19,13 @@ func operationContext(ctx context.Context, limit timeoutFunc, defaultTimeout tim
 	diags.Append(d...)
 	return context.WithTimeout(ctx, timeout)
 }
+
+// dataSourceReadTimeout bounds a data source's read, retries included: data
+// sources have no timeouts block, and an operation without a deadline would
+// retry a failing API for the client's whole retry window.
+const dataSourceReadTimeout = 2 * time.Minute
+
+// dataSourceContext bounds a data source's read by dataSourceReadTimeout.
+func dataSourceContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, dataSourceReadTimeout)
+}

@@ -3,6 +3,7 @@ package validators
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -70,5 +71,29 @@ func TestPositiveDuration(t *testing.T) {
 		if diags.HasError() == ok {
 			t.Errorf("%q: diagnostics %v, want ok=%v", value, diags, ok)
 		}
+	}
+}
+
+func TestDurationAtLeast(t *testing.T) {
+	v := DurationAtLeast(time.Second, "Shorter limits fail every call.")
+	for value, want := range map[string]string{
+		"1s": "", "30s": "", "2m": "",
+		"999ms": `must be at least 1s; got "999ms". Shorter limits fail every call.`,
+		"1ms":   "must be at least 1s",
+		"0s":    "must be a positive duration", "-1s": "must be a positive duration", "30": "must be a positive duration",
+	} {
+		diags := validate(t, v, types.StringValue(value))
+		if want == "" {
+			if diags.HasError() {
+				t.Errorf("%q: unexpected %v", value, diags)
+			}
+			continue
+		}
+		if diags.ErrorsCount() != 1 || !strings.Contains(diags.Errors()[0].Detail(), want) {
+			t.Errorf("%q: diagnostics %v, want one error containing %q", value, diags, want)
+		}
+	}
+	if diags := validate(t, v, types.StringUnknown()); len(diags) != 0 {
+		t.Errorf("unknown value: %v", diags)
 	}
 }
