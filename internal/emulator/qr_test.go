@@ -3,15 +3,12 @@ package emulator_test
 import (
 	"bytes"
 	"encoding/base64"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
-
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
@@ -19,19 +16,11 @@ import (
 // an independent decoder, and returns the text it holds.
 func scanQR(t *testing.T, pic []byte) string {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(pic))
-	if err != nil {
-		t.Fatalf("not a PNG: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	text, err := acctest.ScanQR(pic)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code found in the picture: %v", err)
-	}
-	return res.GetText()
+	return text
 }
 
 // qrPicture returns the PNG in a qr_code_base64 data URL.

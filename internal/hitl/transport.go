@@ -73,8 +73,18 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		deadline = time.Now().Add(c.retryWindow)
 	}
 
+	// The last answer the server gave, for a read whose deadline expires
+	// during a later attempt: the API's own error explains more than the
+	// timeout does. A write cut short is reported as such instead, since
+	// the server may have performed it.
+	var answered *attempt
 	for try := 0; ; try++ {
 		a := c.send(ctx, method, path, payload)
+		if a.err == nil {
+			answered = &a
+		} else if ctx.Err() != nil && !write && answered != nil {
+			return c.finish(method, path, *answered, write, out)
+		}
 		reason := retryReason(method, a)
 		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || ctx.Err() != nil {
 			return c.finish(method, path, a, write, out)

@@ -5,16 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
@@ -175,7 +173,7 @@ func TestAccDemo_quickstart(t *testing.T) {
 			t.Errorf("%s.png does not hold the QR code of the output", uc)
 		}
 		// And a phone scanning it lands on the loop's join URL.
-		if text, err := scanQR(got); err != nil || text != urls[uc] {
+		if text, err := acctest.ScanQR(got); err != nil || text != urls[uc] {
 			t.Errorf("%s.png scans to %q (%v), want the join URL %q", uc, text, err, urls[uc])
 		}
 	}
@@ -189,23 +187,6 @@ func TestAccDemo_quickstart(t *testing.T) {
 	}
 }
 
-// scanQR decodes the QR code in a PNG picture with an independent decoder
-// and returns the text it holds.
-func scanQR(pic []byte) (string, error) {
-	img, err := png.Decode(bytes.NewReader(pic))
-	if err != nil {
-		return "", err
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		return "", err
-	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		return "", err
-	}
-	return res.GetText(), nil
-}
 
 func loopByID(loops []emulator.Loop, id string) (emulator.Loop, bool) {
 	for _, l := range loops {
