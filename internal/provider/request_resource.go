@@ -47,17 +47,6 @@ const (
 	requestDefaultWait = "30m"
 )
 
-// Polling while waiting for an answer: the first look comes soon, since an
-// approval often arrives within seconds, and the interval then grows by half
-// each time up to a cap. The cap is set by the API's rate limit (the sample
-// account has 100 requests an hour): at 30 seconds a 30-minute wait costs
-// about 70 calls.
-const (
-	pollInitial = 500 * time.Millisecond
-	pollFactor  = 1.5
-	pollMax     = 30 * time.Second
-)
-
 // RequestResource manages a HITL.sh review request.
 type RequestResource struct {
 	data *providerData
@@ -281,7 +270,7 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	created, diags := r.createRequest(ctx, plan.LoopID.ValueString(), in)
+	created, diags := createRequest(ctx, r.data, plan.LoopID.ValueString(), in)
 	resp.Diagnostics.Append(diags...)
 	if created == nil {
 		return
@@ -314,7 +303,7 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	q, waitErr := r.awaitAnswer(ctx, id, wait)
+	q, waitErr := awaitAnswer(ctx, r.data.client, id, wait, nil)
 	if q != nil {
 		plan.setOutcome(q)
 	}
@@ -328,65 +317,6 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.Append(plan.ApproveValues.ElementsAs(ctx, &approve, false)...)
 	}
 	resp.Diagnostics.Append(gateDiagnostics(q, !plan.ApproveValues.IsNull(), approve)...)
-}
-
-// errWaitTimeout means wait_timeout passed with the request still open.
-var errWaitTimeout = errors.New("wait_timeout passed")
-
-// awaitAnswer polls a request until it is no longer open. It returns the
-// request as last seen (nil if it could never be read) and, when waiting
-// ended without a final status, why: errWaitTimeout, the context's error, or
-// an API error that polling cannot outlast.
-func (r *RequestResource) awaitAnswer(ctx context.Context, id string, wait time.Duration) (*hitl.Request, error) {
-	waitCtx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	var last *hitl.Request
-	interval := pollInitial
-	for {
-		timer := time.NewTimer(interval)
-		select {
-		case <-waitCtx.Done():
-			timer.Stop()
-			if ctx.Err() != nil {
-				return last, ctx.Err()
-			}
-			// One last look, so that state records the freshest status.
-			if q, err := r.data.client.GetRequest(ctx, id); err == nil {
-				last = q
-				if !hitl.RequestIsOpen(q.Status) {
-					return q, nil
-				}
-			}
-			return last, errWaitTimeout
-		case <-timer.C:
-		}
-
-		q, err := r.data.client.GetRequest(waitCtx, id)
-		switch {
-		case err == nil:
-			last = q
-			if !hitl.RequestIsOpen(q.Status) {
-				return q, nil
-			}
-			tflog.Debug(ctx, "waiting for an answer to the review request", map[string]any{"request_id": id, "status": q.Status})
-		case waitCtx.Err() != nil:
-			// The wait ended during the call; the next turn reports it.
-		case permanentError(err):
-			return last, err
-		default:
-			// The client has already retried; a long wait should not fail
-			// on a passing outage, so keep polling until the deadline.
-			tflog.Warn(ctx, "reading the review request failed; still waiting", map[string]any{"request_id": id, "error": err.Error()})
-		}
-		interval = min(time.Duration(float64(interval)*pollFactor), pollMax)
-	}
-}
-
-// permanentError reports whether an API error will not go away by asking
-// again: a 4xx other than a rate limit.
-func permanentError(err error) bool {
-	var apiErr *hitl.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !hitl.IsRateLimited(err)
 }
 
 const taintedNote = "The request is recorded in state and marked as tainted: resources that depend on it were neither " +

@@ -791,7 +791,7 @@ func TestAwaitAnswerOutlastsServerErrors(t *testing.T) {
 		}
 		s.SetFaults(emulator.Faults{})
 	}()
-	q, err := r.awaitAnswer(ctx, id, time.Minute)
+	q, err := awaitAnswer(ctx, r.data.client, id, time.Minute, nil)
 	if err != nil || q == nil || q.Status != hitl.RequestCompleted || string(q.ResponseData) != `"ship it"` {
 		t.Fatalf("awaitAnswer = %+v, %v", q, err)
 	}
@@ -805,7 +805,7 @@ func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
 	r, s, loopID := newWaitingResource(t)
 	id := sendTestRequest(t, r, loopID)
 	s.DeleteLoop(loopID)
-	q, err := r.awaitAnswer(context.Background(), id, time.Minute)
+	q, err := awaitAnswer(context.Background(), r.data.client, id, time.Minute, nil)
 	if !hitl.IsNotFound(err) || q != nil {
 		t.Fatalf("awaitAnswer = %+v, %v; want not found", q, err)
 	}
@@ -823,13 +823,13 @@ func TestAwaitAnswerDeadlines(t *testing.T) {
 	if err := s.ClaimRequest(id); err != nil {
 		t.Fatal(err)
 	}
-	q, err := r.awaitAnswer(context.Background(), id, 700*time.Millisecond)
+	q, err := awaitAnswer(context.Background(), r.data.client, id, 700*time.Millisecond, nil)
 	if !errors.Is(err, errWaitTimeout) || q == nil || q.Status != hitl.RequestClaimed {
 		t.Fatalf("awaitAnswer = %+v, %v; want the claimed request and errWaitTimeout", q, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
 	defer cancel()
-	_, err = r.awaitAnswer(ctx, id, time.Hour)
+	_, err = awaitAnswer(ctx, r.data.client, id, time.Hour, nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("awaitAnswer with a shorter operation deadline: %v", err)
 	}
