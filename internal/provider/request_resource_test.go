@@ -544,8 +544,22 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
 		{"image_url on markdown", with(`  image_url = "https://example.com/a.png"`), phrase("image_url without an image request")},
 		{"approve_values without waiting", with(`  approve_values = ["approve"]`), phrase("approve_values needs wait_for_response")},
 		{"approve value that is no option", with(`  wait_for_response = true
-  approve_values = ["aprove"]`), phrase(`"aprove" is not the value (or label) of any option`)},
-		{"default_response that is no option", with(`  default_response = "maybe"`), phrase(`"maybe" is not the value (or label) of any option`)},
+  approve_values = ["aprove"]`), phrase(`"aprove" is not the value of any option; the option values are "approve", "reject"`)},
+		{"default_response that is no option", with(`  default_response = "maybe"`), phrase(`"maybe" is not the value of any option`)},
+		// A label is what reviewers see, but an answer records the value:
+		// a gate waiting for a label would never open.
+		{"approve value that is a label", with(`  wait_for_response = true
+  approve_values = ["approve", "Reject"]`), phrase(`"Reject" is the label of the option whose value is "reject". Answers are recorded as option values, never labels: write "reject".`)},
+		{"default_response that is a label", with(`  default_response = "Reject"`), phrase(`"Reject" is the label of the option whose value is "reject"`)},
+		{"multi_select default_response with a label", request(`  request_text = "Which?"
+  timeout_seconds = 60
+  response_type = "multi_select"
+  response_config = { options = [{ value = "grammar" }, { value = "tone", label = "Tone of voice" }] }
+  default_response = "grammar,Tone of voice"`), phrase(`"Tone of voice" is the label of the option whose value is "tone"`)},
+		{"comma in a multi_select value", request(`  request_text = "Which?"
+  timeout_seconds = 60
+  response_type = "multi_select"
+  response_config = { options = [{ value = "a,b" }] }`), phrase("Comma in a multi_select option value")},
 		{"rating default_response not a number", request(`  request_text = "Rate it"
   timeout_seconds = 60
   response_type = "rating"
@@ -575,7 +589,7 @@ resource "hitl_request" "gate" {
     options = [{ value = terraform_data.later.output.option }, { value = "reject", label = "Reject" }]
   }
   wait_for_response = true
-  approve_values    = [terraform_data.later.output.option, "Reject"]
+  approve_values    = [terraform_data.later.output.option, "reject"]
 }
 `, loopID),
 		PlanOnly:           true,
