@@ -107,23 +107,22 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: requestDocs.LoopID,
 				Required:            true,
 				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          loopIDValidators(),
 			},
 			"request_text": schema.StringAttribute{
 				MarkdownDescription: requestDocs.RequestText,
 				Required:            true,
 				PlanModifiers:       replace,
-				Validators:          []validator.String{validators.CharLengthBetween(1, requestTextMaxChars)},
+				Validators:          requestTextValidators(),
 			},
-			"priority": withDefault(requestDocs.Priority, requestDefaultPriority,
-				stringvalidator.OneOf(requestPriorities...)),
+			"priority": withDefault(requestDocs.Priority, requestDefaultPriority, priorityValidators()...),
 			"processing_type": withDefault(requestDocs.ProcessingType, requestDefaultProcessingType,
 				stringvalidator.OneOf(requestProcessingTypes...)),
 			"timeout_seconds": schema.Int64Attribute{
 				MarkdownDescription: requestDocs.TimeoutSeconds,
 				Optional:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:          []validator.Int64{int64validator.Between(requestTimeoutMinSecs, requestTimeoutMaxSecs)},
+				Validators:          timeoutSecondsValidators(),
 			},
 			"type": withDefault(requestDocs.Type, requestDefaultType, stringvalidator.OneOf(requestContentTypes...)),
 			"image_url": optionalReplace(requestDocs.ImageURL,
@@ -136,7 +135,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"response_config":  responseConfigResourceAttribute(),
 			"default_response": optionalReplace(requestDocs.DefaultResponse),
-			"context":          optionalReplace(requestDocs.Context, jsonObjectValidator{}),
+			"context":          optionalReplace(requestDocs.Context, contextValidators()...),
 			"tags": schema.ListAttribute{
 				MarkdownDescription: requestDocs.Tags,
 				ElementType:         types.StringType,
@@ -165,10 +164,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				ElementType:         types.StringType,
 				Optional:            true,
 				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-				},
+				Validators:          approveValuesValidators(),
 			},
 			"status":     computed(requestDocs.Status),
 			"timeout_at": computed(requestDocs.TimeoutAt),
@@ -221,12 +217,12 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 					"value": schema.StringAttribute{
 						MarkdownDescription: requestDocs.OptionValue,
 						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          optionTextValidators(),
 					},
 					"label": schema.StringAttribute{
 						MarkdownDescription: requestDocs.OptionLabel,
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          optionTextValidators(),
 					},
 					"color": str(requestDocs.OptionColor),
 				}},
@@ -368,15 +364,8 @@ func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnos
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
 				"no answer to approve; approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quoteAll(approve), taintedNote))
 	case gated:
-		detail := fmt.Sprintf("%s answered %q to request %s", responderText(q), answer, q.ID)
-		if q.ResponseAt != nil {
-			detail += " at " + *q.ResponseAt
-		}
-		if raw := compactJSON(q.ResponseData); raw != fmt.Sprintf("%q", answer) {
-			detail += fmt.Sprintf(" (response_data %s)", raw)
-		}
 		diags.AddError("Review request not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", detail, quoteAll(approve), taintedNote))
+			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", answerDetail(q, answer, nil), quoteAll(approve), taintedNote))
 	case q.Status == hitl.RequestTimeout && !answered:
 		diags.AddWarning("Review request timed out without an answer",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so response "+
@@ -385,14 +374,29 @@ func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnos
 	return diags
 }
 
+// answerDetail says who gave answer to q, and when.
+func answerDetail(q *hitl.Request, answer string, emails map[string]string) string {
+	detail := fmt.Sprintf("%s answered %q to request %s", responderText(q, emails), answer, q.ID)
+	if q.ResponseAt != nil {
+		detail += " at " + *q.ResponseAt
+	}
+	if raw := compactJSON(q.ResponseData); raw != fmt.Sprintf("%q", answer) {
+		detail += fmt.Sprintf(" (response_data %s)", raw)
+	}
+	return detail
+}
+
 // responderText names who answered, by email where the request's recipient
-// list allows.
-func responderText(q *hitl.Request) string {
+// list or emails (user id to email, such as a loop's member list) has it.
+func responderText(q *hitl.Request, emails map[string]string) string {
 	by := q.ResponseBy
 	if by == nil || (by.UserID == "" && by.Email == "") {
 		return "A reviewer"
 	}
 	email := by.Email
+	if email == "" && by.UserID != "" {
+		email = emails[by.UserID]
+	}
 	for _, rcp := range q.BroadcastedTo {
 		if email == "" && by.UserID != "" && rcp.UserID == by.UserID {
 			email = rcp.Email

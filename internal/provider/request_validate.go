@@ -10,6 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/validators"
 )
 
 // Plan-time checks of hitl_request that involve more than one attribute.
@@ -32,6 +36,39 @@ var (
 	pathDefaultResponse = path.Root("default_response")
 	pathApproveValues   = path.Root("approve_values")
 )
+
+// Validators of the attributes that the hitl_request resource and the
+// hitl_approval action share: the same documented limits, checked the same
+// way.
+func loopIDValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1)}
+}
+
+func requestTextValidators() []validator.String {
+	return []validator.String{validators.CharLengthBetween(1, requestTextMaxChars)}
+}
+
+func priorityValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf(requestPriorities...)}
+}
+
+func timeoutSecondsValidators() []validator.Int64 {
+	return []validator.Int64{int64validator.Between(requestTimeoutMinSecs, requestTimeoutMaxSecs)}
+}
+
+func contextValidators() []validator.String { return []validator.String{jsonObjectValidator{}} }
+
+// optionTextValidators check an option's value and label.
+func optionTextValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1)}
+}
+
+func approveValuesValidators() []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+	}
+}
 
 // responseConfigFields says which response_config attributes each response
 // type takes; any other set attribute is an error.

@@ -1,0 +1,421 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// Actions need Terraform 1.14; these tests skip under older CLIs.
+var actionVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// approvalConfig is a hitl_approval action with extra lines in its config
+// block, triggered before terraform_data.deploy is created or updated.
+func approvalConfig(s *testServer, loopID, release, extra string) string {
+	return s.providerBlock() + fmt.Sprintf(`
+action "hitl_approval" "deploy" {
+  config {
+    loop_id      = %[1]q
+    request_text = "Deploy **%[2]s** to production?"
+%[3]s
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = %[2]q
+
+  lifecycle {
+    action_trigger {
+      events  = [before_create, before_update]
+      actions = [action.hitl_approval.deploy]
+    }
+  }
+}
+`, loopID, release, extra)
+}
+
+// answerByRelease answers each request with the answer for the first
+// release its text names, as a reviewer reading the question would.
+func answerByRelease(s *testServer, answers map[string]string) {
+	s.SetAutoResponder(func(q emulator.Request) (any, time.Duration, bool) {
+		for release, answer := range answers {
+			if strings.Contains(q.RequestText, release) {
+				return answer, 200 * time.Millisecond, true
+			}
+		}
+		return nil, 0, false
+	})
+}
+
+// expectDeployNotInPriorState checks that the plan starts from a state
+// without the deploy, or with it at the given release.
+func expectPriorDeploy(release string) plancheck.PlanCheck {
+	return planCheckFunc(func(plan *tfjson.Plan) error {
+		var got any
+		if plan.PriorState != nil && plan.PriorState.Values != nil {
+			for _, r := range plan.PriorState.Values.RootModule.Resources {
+				if r.Address == "terraform_data.deploy" {
+					got = r.AttributeValues["output"]
+				}
+			}
+		}
+		var want any
+		if release != "" {
+			want = release
+		}
+		if got != want {
+			return fmt.Errorf("the deploy in state has output %v, want %v", got, want)
+		}
+		return nil
+	})
+}
+
+// expectServerRequests checks the requests the emulator holds, in creation
+// order, by status and answer.
+func expectServerRequests(s *testServer, want ...string) error {
+	var got []string
+	for _, q := range s.Requests() {
+		entry := q.Status
+		if q.ResponseData != nil {
+			entry += "=" + fmt.Sprint(q.ResponseData)
+		}
+		got = append(got, entry)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		return fmt.Errorf("the server holds requests %q, want %q", got, want)
+	}
+	return nil
+}
+
+// An approval lets the change go ahead, and the request is sent with the
+// documented defaults.
+func TestAccApprovalAction_approved(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerAfter(s, "approve", 200*time.Millisecond)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: approvalConfig(s, loopID, "v1.4.2", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+				stateCheckFunc(func(*tfjson.State) error {
+					if err := expectServerRequests(s, "completed=approve"); err != nil {
+						return err
+					}
+					q := s.Requests()[0]
+					want := `{time-sensitive markdown high Deploy **v1.4.2** to production? single_select 3600 reject ` +
+						`map[options:[map[color:#16a34a label:Approve value:approve] map[color:#dc2626 label:Reject value:reject]]]}`
+					got := fmt.Sprint(struct {
+						a, b, c, d, e string
+						f             int
+						g, h          any
+					}{q.ProcessingType, q.Type, q.Priority, q.RequestText, q.ResponseType, q.TimeoutSeconds, q.DefaultResponse, q.ResponseConfig})
+					if got != want {
+						return fmt.Errorf("the request sent is\n%s\nwant\n%s", got, want)
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
+
+// A rejection stops the change: the resource is not created, and the error
+// quotes the answer and the reviewer's email.
+func TestAccApprovalAction_rejectedBeforeCreate(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerAfter(s, "reject", 200*time.Millisecond)
+	cfg := approvalConfig(s, loopID, "v1.4.2", `    context = jsonencode({ release = "v1.4.2" })`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Change not approved.*Reviewer\s+owner@example.com\s+\(user\s+[0-9a-f]{24}\)\s+answered\s+"reject".*accepts\s+only\s+"approve"`),
+			},
+			{
+				// Nothing was created, and the request was answered once.
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectPriorDeploy(""),
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerRequests(s, "completed=reject") }),
+				}},
+			},
+		},
+	})
+}
+
+// A rejected update leaves the resource as it was.
+func TestAccApprovalAction_rejectedBeforeUpdate(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerByRelease(s, map[string]string{"v1.4.2": "approve", "v1.5.0": "reject"})
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: approvalConfig(s, loopID, "v1.4.2", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+				},
+			},
+			{
+				Config:      approvalConfig(s, loopID, "v1.5.0", ""),
+				ExpectError: regexp.MustCompile(`(?s)Change not approved.*answered\s+"reject"`),
+			},
+			{
+				Config:             approvalConfig(s, loopID, "v1.5.0", ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectPriorDeploy("v1.4.2"),
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+					planCheckFunc(func(*tfjson.Plan) error {
+						return expectServerRequests(s, "completed=approve", "completed=reject")
+					}),
+				}},
+			},
+		},
+	})
+}
+
+// Silence: when wait_timeout passes without an answer, the change fails
+// and the request is cancelled on the server, so nobody can approve it
+// afterwards.
+func TestAccApprovalAction_waitTimeoutCancelsRequest(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := approvalConfig(s, loopID, "v1.4.2", `    wait_timeout = "1s"`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)No answer to approval request.*within\s+wait_timeout\s+\(1s\).*request\s+was\s+cancelled`),
+			},
+			{
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectPriorDeploy(""),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerRequests(s, "cancelled") }),
+				}},
+			},
+		},
+	})
+}
+
+// A timed-out request's default response is judged like an answer:
+// "reject" by default.
+func TestAccApprovalAction_deadlineRecordsDefaultRejection(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	expireRequestsAsTheyArrive(t, s)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      approvalConfig(s, loopID, "v1.4.2", `    timeout_seconds = 60`),
+			ExpectError: regexp.MustCompile(`(?s)Change not approved.*Nobody\s+answered.*default\s+response\s+"reject"\s+was\s+recorded`),
+		}},
+	})
+}
+
+// Custom options, approve values and default response; every documented
+// limit is checked at plan time, without a single API call.
+func TestAccApprovalAction_planTimeValidation(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	const loopID = "65f1234567890abcdef12345"
+	with := func(extra string) string { return approvalConfig(s, loopID, "v1.4.2", extra) }
+	shipOptions := `    options = [{ value = "ship-it", label = "Ship it" }, { value = "hold", label = "Hold" }]`
+	cases := []struct {
+		name   string
+		config string
+		err    *regexp.Regexp
+	}{
+		{"priority", with(`    priority = "urgent"`), phrase("priority value must be one of")},
+		{"timeout too short", with(`    timeout_seconds = 59`), phrase("timeout_seconds value must be between 60 and 86400, got: 59")},
+		{"timeout too long", with(`    timeout_seconds = 86401`), phrase("value must be between 60 and 86400, got: 86401")},
+		{"long request_text", strings.Replace(with(""), "Deploy **v1.4.2** to production?", strings.Repeat("é", 2001), 1),
+			phrase("must be between 1 and 2000 characters long, but it has 2001")},
+		{"empty loop_id", strings.Replace(with(""), loopID, "", 1), phrase("loop_id string length must be at least 1")},
+		{"context not an object", with(`    context = jsonencode(["a"])`), phrase("Invalid context")},
+		{"wait_timeout", with(`    wait_timeout = "soon"`), phrase("Invalid duration")},
+		{"no options", with(`    options = []`), phrase("options list must contain at least 1 elements")},
+		{"duplicate option values", with(`    options = [{ value = "a" }, { value = "a" }]`), phrase("Duplicate option value")},
+		{"options without approve", with(shipOptions), phrase(`approve_values defaults to ["approve"]`)},
+		{"options without reject", with(shipOptions + "\n    approve_values = [\"ship-it\"]"), phrase(`default_response defaults to "reject"`)},
+		{"approve value that is a label", with(shipOptions + "\n    approve_values = [\"Ship it\"]\n    default_response = \"hold\""),
+			phrase(`"Ship it" is the label of the option whose value is "ship-it"`)},
+		{"default_response that is a label", with(shipOptions + "\n    approve_values = [\"ship-it\"]\n    default_response = \"Hold\""),
+			phrase(`"Hold" is the label of the option whose value is "hold"`)},
+		{"approve value that is no option", with(`    approve_values = ["aprove"]`), phrase(`"aprove" is not the value of any option`)},
+		{"empty approve_values", with(`    approve_values = []`), phrase("approve_values list must contain at least 1 elements")},
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+1)
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, ExpectError: c.err, PlanOnly: true})
+	}
+	// A valid custom configuration plans.
+	steps = append(steps, resource.TestStep{
+		Config:             with(shipOptions + "\n    approve_values = [\"ship-it\"]\n    default_response = \"hold\"\n    priority = \"critical\""),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps:                    steps,
+	})
+	if n := s.TotalCalls(); n != 0 {
+		t.Errorf("validation made %d API calls (%v), want none", n, s.Calls())
+	}
+}
+
+// invokeApproval runs the action's Invoke the way the framework does, with
+// config as the action block's config, and collects its progress messages.
+func invokeApproval(ctx context.Context, t *testing.T, a *ApprovalAction, config map[string]tftypes.Value, onProgress func(string)) diag.Diagnostics {
+	t.Helper()
+	var schemaResp action.SchemaResponse
+	a.Schema(ctx, action.SchemaRequest{}, &schemaResp)
+	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name, v := range config {
+		values[name] = v
+	}
+	req := action.InvokeRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, values)}}
+	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { onProgress(e.Message) }}
+	a.Invoke(ctx, req, &resp)
+	return resp.Diagnostics
+}
+
+// newTestApproval returns the action configured against a fresh emulator
+// with a loop of two active members.
+func newTestApproval(t *testing.T) (*ApprovalAction, *testServer, string) {
+	t.Helper()
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	c, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewApprovalAction().(*ApprovalAction)
+	a.data = &providerData{client: c, loops: directLoopReader{client: c}, claims: newClaimSet()}
+	return a, s, loopID
+}
+
+// Ctrl-C: when Terraform cancels the invocation while it waits, the request
+// is cancelled on the server with a context of its own.
+func TestApprovalActionInterruptCancelsRequest(t *testing.T) {
+	a, s, loopID := newTestApproval(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var messages []string
+	diags := invokeApproval(ctx, t, a, map[string]tftypes.Value{
+		"loop_id":      tftypes.NewValue(tftypes.String, loopID),
+		"request_text": tftypes.NewValue(tftypes.String, "Deploy?"),
+	}, func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		messages = append(messages, msg)
+		if strings.HasPrefix(msg, "Sent request") {
+			cancel() // The user presses Ctrl-C once the reviewers were asked.
+		}
+	})
+	if !diags.HasError() || diags[0].Summary() != "Waiting for approval interrupted" ||
+		!strings.Contains(diags[0].Detail(), "The request was cancelled, so no reviewer can approve it") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if err := expectServerRequests(s, "cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(messages) == 0 || !strings.Contains(messages[0], `of loop "Production On-Call": owner@example.com, oncall@example.com.`) ||
+		!strings.Contains(messages[0], `Waiting up to 1h0m0s for an answer; "approve" approves.`) {
+		t.Errorf("progress %q does not say who was asked", messages)
+	}
+}
+
+// While it waits, the action reports status changes and a line at least
+// every progress interval, and names the reviewer who approved.
+func TestApprovalActionProgress(t *testing.T) {
+	a, s, loopID := newTestApproval(t)
+	a.progressEvery = 50 * time.Millisecond
+	var mu sync.Mutex
+	var messages []string
+	stillWaiting := 0
+	diags := invokeApproval(context.Background(), t, a, map[string]tftypes.Value{
+		"loop_id":      tftypes.NewValue(tftypes.String, loopID),
+		"request_text": tftypes.NewValue(tftypes.String, "Deploy?"),
+	}, func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		messages = append(messages, msg)
+		id := s.Requests()[0].ID
+		switch {
+		case strings.HasPrefix(msg, "Sent request"):
+			if err := s.ClaimRequest(id); err != nil {
+				t.Error(err)
+			}
+		case strings.HasPrefix(msg, "Still waiting") && strings.Contains(msg, "(claimed)"):
+			// The reviewer answers once two reminders about the claimed
+			// request have gone out.
+			if stillWaiting++; stillWaiting == 2 {
+				if err := s.RespondToRequest(id, "approve"); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	})
+	if diags.HasError() {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	text := strings.Join(messages, "\n")
+	for _, want := range []string{"was claimed: a reviewer is looking at it", "Still waiting for an answer to request",
+		"(claimed) after", `answered "approve"`, "Approved: Reviewer owner@example.com"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("progress lacks %q:\n%s", want, text)
+		}
+	}
+}
