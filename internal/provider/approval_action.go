@@ -322,13 +322,22 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	p := newProgress(ctx, resp.SendProgress)
 	defer p.close()
 
-	created, diags := createRequest(ctx, a.data, s.loopID, s.in)
+	// An interrupt must not cut the create short: the request could then
+	// exist with nobody knowing its id, and could not be cancelled. The
+	// create runs to its end under a deadline of its own, and the wait
+	// below sees the interrupt.
+	createCtx, cancelCreate := context.WithTimeout(context.WithoutCancel(ctx), requestCreateTimeout)
+	created, diags := createRequest(createCtx, a.data, s.loopID, s.in)
+	cancelCreate()
 	resp.Diagnostics.Append(diags...)
 	if created == nil {
 		return
 	}
 	id := created.RequestID
-	emails := a.askedMessage(ctx, p, s, created)
+	emails := map[string]string{}
+	if ctx.Err() == nil {
+		emails = a.askedMessage(ctx, p, s, created)
+	}
 
 	// Until it reaches a final status, the request is cancelled on every
 	// way out: nobody must approve a change that is no longer waiting.
