@@ -24,10 +24,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -618,4 +620,110 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	if state := r.run("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("the interrupted apply changed the state:\n%s", state)
 	}
+}
+
+// exampleConfigDir copies files from examples/ into a fresh directory, the
+// way a user combines the snippets of the documentation, and points them at
+// s without touching the environment: the provider block gets the server's
+// URL and key, and the provider is declared under the namespace the tests
+// serve it as. extra is one more file of configuration.
+func exampleConfigDir(t *testing.T, s *testServer, extra string, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := string(b)
+		for _, edit := range [][2]string{
+			{`source  = "hitl-sh/hitl"`, `source  = "hashicorp/hitl"`},
+			{"provider \"hitl\" {}\n", s.providerBlock()},
+		} {
+			content = strings.ReplaceAll(content, edit[0], edit[1])
+		}
+		if err := os.WriteFile(filepath.Join(dir, strings.ReplaceAll(f, "/", "_")), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if extra != "" {
+		if err := os.WriteFile(filepath.Join(dir, "extra.tf"), []byte(extra), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// examples/approval-gate/action: a rejected new release leaves the running
+// one in place, and an approved one replaces it.
+func TestAccApprovalAction_approvalGateExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject", "v1.6.1": "approve"})
+	dir := exampleConfigDir(t, s, "", "approval-gate/action/main.tf")
+	step := func(release string) resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
+		}
+	}
+	deployed := func(release string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact(release))}
+	}
+	approved := step("v1.5.0")
+	approved.ConfigStateChecks = deployed("v1.5.0")
+	rejected := step("v1.6.0")
+	rejected.ExpectError = regexp.MustCompile(`(?s)Change not approved.*answered\s+"reject"`)
+	still := step("v1.6.0")
+	still.PlanOnly, still.ExpectNonEmptyPlan = true, true
+	still.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{
+		expectPriorDeploy("v1.5.0"),
+		plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+	}
+	next := step("v1.6.1")
+	next.ConfigStateChecks = append(deployed("v1.6.1"), stateCheckFunc(func(*tfjson.State) error {
+		return expectServerRequests(s, "completed=approve", "completed=reject", "completed=approve")
+	}))
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: actionVersionChecks,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.Loops()); n != 0 {
+				return fmt.Errorf("destroy left %d loops", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{approved, rejected, still, next},
+	})
+}
+
+// examples/actions/hitl_approval/action.tf, with a loop looked up as the
+// documentation's data source example does: the triggered approval lets
+// the deploy go ahead, and the fully configured one plans.
+func TestAccApprovalAction_documentationExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	s.createLoopOutside(t, s.APIKey(), hitl.CreateLoopInput{Name: "Production On-Call", Icon: "shield-check"})
+	answerAfter(s, "approve", 200*time.Millisecond)
+	dir := exampleConfigDir(t, s, `
+data "hitl_loop" "oncall" {
+  name = "Production On-Call"
+}
+
+variable "release" {
+  type    = string
+  default = "v1.4.2"
+}
+`, "provider/provider.tf", "actions/hitl_approval/action.tf")
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: actionVersionChecks,
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+				stateCheckFunc(func(*tfjson.State) error { return expectServerRequests(s, "completed=approve") }),
+			},
+		}},
+	})
 }

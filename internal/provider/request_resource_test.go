@@ -647,7 +647,7 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 					PlanOnly:                 true,
 					ExpectNonEmptyPlan:       true,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(request, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction(request, plancheck.ResourceActionCreateBeforeDestroy),
 						plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
 					}},
 				})
@@ -911,4 +911,54 @@ func TestGateDiagnostics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// examples/approval-gate: a new release that is rejected must not touch the
+// running deploy. Without create_before_destroy, Terraform destroyed the
+// deploy first, then asked, and a rejection left nothing deployed.
+func TestAccRequestResource_approvalGateRejectedReleaseKeepsDeploy(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject", "v1.6.1": "approve"})
+	dir := exampleConfigDir(t, s, "", "approval-gate/main.tf")
+	step := func(release string) resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
+		}
+	}
+	const request = "hitl_request.deploy_approval"
+	approved := step("v1.5.0")
+	approved.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact("v1.5.0")),
+	}
+	rejected := step("v1.6.0")
+	rejected.ExpectError = regexp.MustCompile(`(?s)Review request not approved.*answered\s+"reject"`)
+	// The running release is still in state, untouched; the next apply
+	// asks again and replaces it only once approved.
+	still := step("v1.6.0")
+	still.PlanOnly, still.ExpectNonEmptyPlan = true, true
+	still.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{
+		expectPriorDeploy("v1.5.0"),
+		plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreateBeforeDestroy),
+		plancheck.ExpectResourceAction(request, plancheck.ResourceActionCreateBeforeDestroy),
+	}
+	next := step("v1.6.1")
+	next.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact("v1.6.1")),
+		statecheck.ExpectKnownValue(request, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+		stateCheckFunc(func(*tfjson.State) error {
+			return expectServerRequests(s, "completed=approve", "completed=reject", "completed=approve")
+		}),
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.Loops()); n != 0 {
+				return fmt.Errorf("destroy left %d loops", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{approved, rejected, still, next},
+	})
 }
