@@ -352,9 +352,12 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	})
 	p.setStatus(status)
 	q, waitErr := awaitAnswer(ctx, a.data.client, id, s.wait, func(q *hitl.Request) {
+		// A final status is reported with the outcome, below.
 		if q.Status != p.status() {
 			p.setStatus(q.Status)
-			p.say(statusMessage(q, emails))
+			if hitl.RequestIsOpen(q.Status) {
+				p.say(statusMessage(q))
+			}
 		}
 	})
 	stopBeat()
@@ -397,21 +400,12 @@ func (a *ApprovalAction) askedMessage(ctx context.Context, p *progress, s approv
 	return emails
 }
 
-// statusMessage describes a new status of the request.
-func statusMessage(q *hitl.Request, emails map[string]string) string {
-	switch q.Status {
-	case hitl.RequestClaimed:
+// statusMessage describes a new open status of the request.
+func statusMessage(q *hitl.Request) string {
+	if q.Status == hitl.RequestClaimed {
 		return fmt.Sprintf("Request %s was claimed: a reviewer is looking at it.", q.ID)
-	case hitl.RequestCompleted:
-		answer, _ := hitl.AnswerText(q.ResponseData)
-		return answerDetail(q, answer, emails) + "."
-	case hitl.RequestTimeout:
-		return fmt.Sprintf("Request %s reached its deadline without an answer.", q.ID)
-	case hitl.RequestCancelled:
-		return fmt.Sprintf("Request %s was cancelled in HITL.sh.", q.ID)
-	default:
-		return fmt.Sprintf("Request %s is %s.", q.ID, q.Status)
 	}
+	return fmt.Sprintf("Request %s is %s.", q.ID, q.Status)
 }
 
 // abandon cancels a request that is no longer waited for and explains why
@@ -431,21 +425,21 @@ func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q 
 		why = fmt.Sprintf("Reading request %s failed: %s", id, d.Detail())
 	}
 	if (q != nil && q.Status == hitl.RequestCancelled) || hitl.IsNotFound(waitErr) {
-		return diag.NewErrorDiagnostic(summary, why+" The change was not made.")
+		return diag.NewErrorDiagnostic(summary, why+" The change that waits for this approval is not made.")
 	}
 	final, err := cancelAbandonedRequest(ctx, a.data.client, id)
 	switch {
 	case err != nil:
 		tflog.Warn(ctx, "cancelling an abandoned approval request failed", map[string]any{"request_id": id, "error": err.Error()})
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The change was not made.\n\nCancelling the request failed "+
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The change that waits for this approval is not made.\n\nCancelling the request failed "+
 			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, apiErrorDetail(err)))
 	case final == hitl.RequestCancelled:
 		p.sayAfterEnd(ctx, fmt.Sprintf("Cancelled request %s: nobody waits for its answer any more.", id))
 		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more, "+
-			"and the change was not made. Run apply again to ask again.")
+			"and the change that waits for it is not made. Run apply again to ask again.")
 	default:
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled; "+
-			"the change was not made. Run apply again to ask again.", why, final))
+			"the change that waits for it is not made. Run apply again to ask again.", why, final))
 	}
 }
 
@@ -454,7 +448,7 @@ func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q 
 func approvalDiagnostics(q *hitl.Request, approve []string, emails map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	answer, answered := hitl.AnswerText(q.ResponseData)
-	const notMade = "The change that triggered the approval was not made. Run apply again to ask again."
+	const notMade = "The change that waits for this approval is not made. Run apply again to ask again."
 	switch {
 	case q.Status == hitl.RequestCancelled:
 		diags.AddError("Approval request cancelled",
