@@ -100,7 +100,14 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"A request cannot be changed once sent, so changing any of its arguments sends a new one. Destroying a request " +
 			"that is still `pending` or `claimed` cancels it; destroying an answered, timed-out or cancelled request only " +
 			"removes it from state, since it is a record of what was decided. Import is not supported: a request belongs " +
-			"to the run that asked it; read existing requests with the `hitl_request` data source.",
+			"to the run that asked it; read existing requests with the `hitl_request` data source.\n\n" +
+			"**Gating a change that replaces a resource.** When a new question (such as a new release in `request_text`) " +
+			"replaces the request together with the resource it gates, Terraform by default destroys before it creates: " +
+			"it would destroy the running resource first, then ask, and a rejection would leave nothing in its place. Set " +
+			"`lifecycle { create_before_destroy = true }` on the gated resource; Terraform extends it to the request the " +
+			"resource depends on, so the new request is asked and answered first and the old resource is replaced only " +
+			"after an approval. With Terraform 1.14 or later, the `hitl_approval` action is a simpler gate: it runs " +
+			"before the change and keeps nothing in state.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed(requestDocs.ID),
 			"loop_id": schema.StringAttribute{
