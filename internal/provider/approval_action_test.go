@@ -324,7 +324,10 @@ func invokeApproval(ctx context.Context, t *testing.T, a *ApprovalAction, config
 	t.Helper()
 	var schemaResp action.SchemaResponse
 	a.Schema(ctx, action.SchemaRequest{}, &schemaResp)
-	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the action's schema is not an object: %s", schemaResp.Schema.Type())
+	}
 	values := map[string]tftypes.Value{}
 	for name, attrType := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(attrType, nil)
@@ -348,7 +351,7 @@ func newTestApproval(t *testing.T) (*ApprovalAction, *testServer, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewApprovalAction().(*ApprovalAction)
+	a := &ApprovalAction{progressEvery: approvalProgressEvery}
 	a.data = &providerData{client: c, loops: directLoopReader{client: c}, claims: newClaimSet()}
 	return a, s, loopID
 }
