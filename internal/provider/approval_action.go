@@ -342,7 +342,7 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	// Until it reaches a final status, the request is cancelled on every
 	// way out: nobody must approve a change that is no longer waiting.
 	started := time.Now()
-	status := created.Status
+	p.setStatus(created.Status)
 	stopBeat := p.every(a.progressEvery, func() string {
 		if !hitl.RequestIsOpen(p.status()) {
 			return "" // The outcome is being reported.
@@ -350,7 +350,6 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 		return fmt.Sprintf("Still waiting for an answer to request %s (%s) after %s; giving up after %s.",
 			id, p.status(), time.Since(started).Round(time.Second), s.waitText)
 	})
-	p.setStatus(status)
 	q, waitErr := awaitAnswer(ctx, a.data.client, id, s.wait, func(q *hitl.Request) {
 		// A final status is reported with the outcome, below.
 		if q.Status != p.status() {
@@ -434,7 +433,7 @@ func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q 
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The change that waits for this approval is not made.\n\nCancelling the request failed "+
 			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, apiErrorDetail(err)))
 	case final == hitl.RequestCancelled:
-		p.sayAfterEnd(ctx, fmt.Sprintf("Cancelled request %s: nobody waits for its answer any more.", id))
+		p.say(fmt.Sprintf("Cancelled request %s: nobody waits for its answer any more.", id))
 		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more, "+
 			"and the change that waits for it is not made. Run apply again to ask again.")
 	default:
@@ -487,13 +486,11 @@ func newProgress(ctx context.Context, send func(action.InvokeProgressEvent)) *pr
 	return &progress{ctx: ctx, send: send, done: make(chan struct{})}
 }
 
-func (p *progress) say(msg string) { p.sayAfterEnd(p.ctx, msg) }
-
-// sayAfterEnd sends msg while ctx lasts, which may be longer than the
-// invocation's own context.
-func (p *progress) sayAfterEnd(ctx context.Context, msg string) {
-	tflog.Info(ctx, msg)
-	if p.send == nil {
+// say logs msg and, while the invocation lasts, sends it to Terraform. A
+// message sent as Terraform goes away is dropped rather than waited for.
+func (p *progress) say(msg string) {
+	tflog.Info(p.ctx, msg)
+	if p.send == nil || p.ctx.Err() != nil {
 		return
 	}
 	sent := make(chan struct{})
@@ -503,7 +500,7 @@ func (p *progress) sayAfterEnd(ctx context.Context, msg string) {
 	}()
 	select {
 	case <-sent:
-	case <-ctx.Done():
+	case <-p.ctx.Done():
 	case <-p.done:
 	}
 }
