@@ -1,6 +1,10 @@
 # An approval gate: before the production change below is made, the
 # on-call loop is asked on their phones, and the apply goes on only if one
 # of them approves. README.md shows how to run it against a local emulator.
+#
+# This form works with every Terraform version from 1.4 and with OpenTofu.
+# With Terraform 1.14 or later, action/main.tf is the simpler form: an
+# action that runs before the change.
 
 terraform {
   # terraform_data needs Terraform 1.4.
@@ -68,6 +72,14 @@ resource "terraform_data" "deploy" {
   depends_on = [hitl_request.deploy_approval]
 
   lifecycle {
+    # A new release replaces both the request and the deploy. Without this,
+    # Terraform would destroy the running deploy first, then ask, and a
+    # rejection would leave nothing deployed. With it, the new request is
+    # asked first (Terraform applies create_before_destroy to what the
+    # deploy depends on too), and the old deploy is only replaced once the
+    # new release is approved.
+    create_before_destroy = true
+
     # approve_values already stops the apply on any other answer; the
     # precondition states the rule where the change is made, and keeps it
     # should approve_values ever be removed.

@@ -215,7 +215,7 @@ type requestBody struct {
 	Priority        string          `json:"priority"`
 	ProcessingType  string          `json:"processing_type"`
 	RequestText     string          `json:"request_text"`
-	TimeoutSeconds  int             `json:"timeout_seconds"`
+	TimeoutSeconds  *int            `json:"timeout_seconds"`
 	CreatedAt       string          `json:"created_at"`
 	UpdatedAt       string          `json:"updated_at"`
 	TimeoutAt       string          `json:"timeout_at"`

@@ -126,7 +126,7 @@ type requestJSON struct {
 	CallbackURL     *string         `json:"callback_url"`
 	Platform        string          `json:"platform,omitempty"`
 	PlatformVersion string          `json:"platform_version,omitempty"`
-	TimeoutSeconds  int             `json:"timeout_seconds"`
+	TimeoutSeconds  *int            `json:"timeout_seconds"`
 	CreatedAt       string          `json:"created_at"`
 	UpdatedAt       string          `json:"updated_at"`
 	TimeoutAt       string          `json:"timeout_at"`
@@ -153,7 +153,6 @@ func (q *request) json() requestJSON {
 		Tags:            append([]string{}, q.tags...),
 		Platform:        q.platform,
 		PlatformVersion: q.platformVersion,
-		TimeoutSeconds:  q.timeoutSeconds,
 		CreatedAt:       timestamp(q.createdAt),
 		UpdatedAt:       timestamp(q.updatedAt),
 		TimeoutAt:       timestamp(q.timeoutAt),
@@ -163,6 +162,12 @@ func (q *request) json() requestJSON {
 	}
 	if q.callbackURL != "" {
 		out.CallbackURL = &q.callbackURL
+	}
+	if q.timeoutGiven {
+		// A deferred request created without one has only its
+		// timeout_at: the request object holds the submitted fields.
+		n := q.timeoutSeconds
+		out.TimeoutSeconds = &n
 	}
 	if q.responseBy != "" {
 		by := q.responseBy

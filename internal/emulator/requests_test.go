@@ -121,8 +121,10 @@ func TestCreateRequestDefaults(t *testing.T) {
 	delete(body, "timeout_seconds")
 	id := f.createRequest(loop, body)
 	r := f.getRequest(id)
-	if r.TimeoutSeconds != 30*24*3600 || r.TimeoutAt != "2024-04-14T10:30:00Z" {
-		t.Fatalf("deferred default deadline: %d seconds, timeout_at %s", r.TimeoutSeconds, r.TimeoutAt)
+	// The default deadline shows in timeout_at; timeout_seconds echoes
+	// only a submitted value.
+	if r.TimeoutSeconds != nil || r.TimeoutAt != "2024-04-14T10:30:00Z" {
+		t.Fatalf("deferred default deadline: timeout_seconds %v, timeout_at %s", r.TimeoutSeconds, r.TimeoutAt)
 	}
 	snap, ok := f.emu.Request(id)
 	if !ok || snap.ImageURL != "https://example.com/a.png" || snap.CallbackURL != "https://example.com/hook" ||
@@ -179,6 +181,9 @@ func TestCreateRequestValidation(t *testing.T) {
 		{"rating inverted", with(map[string]any{"response_type": "rating", "response_config": map[string]any{"scale_min": 5, "scale_max": 1}}), cfg, q("scale_min must be less than scale_max")},
 		{"rating equal", with(map[string]any{"response_type": "rating", "response_config": map[string]any{"scale_min": 3, "scale_max": 3}}), cfg, q("scale_min must be less than scale_max")},
 		{"number inverted", with(map[string]any{"response_type": "number", "response_config": map[string]any{"min": 10, "max": 1}}), cfg, q("min must be less than or equal to max")},
+		{"rating without response_config", with(map[string]any{"response_type": "rating", "response_config": nil}), cfg, q("response_config object required for rating response type")},
+		{"text without response_config", with(map[string]any{"response_type": "text", "response_config": nil}), cfg, q("response_config object required for text response type")},
+		{"number without response_config", with(map[string]any{"response_type": "number", "response_config": nil}), cfg, q("response_config object required for number response type")},
 		{"text inverted", with(map[string]any{"response_type": "text", "response_config": map[string]any{"min_length": 10, "max_length": 5}}), cfg, q("min_length must be less than or equal to max_length")},
 		{"timeout not a number", with(map[string]any{"timeout_seconds": "600"}), "Invalid request body", ""},
 		{"timeout fractional", with(map[string]any{"timeout_seconds": 60.5}), "Invalid request body", ""},
@@ -206,7 +211,9 @@ func TestCreateRequestValidation(t *testing.T) {
 		with(map[string]any{"timeout_seconds": 86400, "platform": nil, "tags": nil, "context": nil, "default_response": nil}),
 		with(map[string]any{"request_text": strings.Repeat("é", 2000)}),
 		with(map[string]any{"response_type": "rating", "response_config": map[string]any{"scale_min": 1, "scale_max": 10, "scale_step": 0.5}}),
-		with(map[string]any{"response_type": "rating", "response_config": nil}),
+		with(map[string]any{"response_type": "rating", "response_config": map[string]any{}}),
+		with(map[string]any{"response_type": "text", "response_config": map[string]any{}}),
+		with(map[string]any{"response_type": "number", "response_config": map[string]any{}}),
 		with(map[string]any{"response_type": "number", "response_config": map[string]any{"min": 1, "max": 1}}),
 		with(map[string]any{"response_type": "text", "response_config": map[string]any{"placeholder": "why?", "max_length": 10}}),
 		with(map[string]any{"response_type": "multi_select", "response_config": map[string]any{"options": []any{"a", "b"}, "required": true}}),

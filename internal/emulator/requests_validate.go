@@ -39,7 +39,11 @@ type requestInput struct {
 	callbackURL     string
 	platform        string
 	platformVersion string
-	timeoutSeconds  int
+	// timeoutSeconds is the request's time to answer: as given, or the
+	// deferred default. timeoutGiven says whether the body set it; the
+	// request object echoes only what was submitted.
+	timeoutSeconds int
+	timeoutGiven   bool
 }
 
 // parseRequestInput decodes and validates a create-request body. Wrong JSON
@@ -116,7 +120,7 @@ func parseRequestInput(r *http.Request) (requestInput, *apiError) {
 	case hasTimeout && (timeout < minTimeoutSeconds || timeout > maxTimeoutSeconds):
 		return in, validationFailed("timeout_seconds must be between 60 and 86400")
 	case hasTimeout:
-		in.timeoutSeconds = timeout
+		in.timeoutSeconds, in.timeoutGiven = timeout, true
 	case in.processingType == "time-sensitive":
 		return in, validationFailed("timeout_seconds is required for time-sensitive requests")
 	default:
@@ -179,11 +183,20 @@ func objectField(m map[string]json.RawMessage, name string) (json.RawMessage, *a
 }
 
 // checkResponseConfig returns why a response_config does not fit its
-// response type, or "" when it does.
+// response type, or "" when it does. The documented create body carries a
+// response_config with every response type, and every documented example
+// sends one, so an absent one is refused; an empty object is enough where
+// no setting is required (rating, text, number).
 func checkResponseConfig(responseType string, raw json.RawMessage) string {
 	cfg := map[string]any{}
 	if raw != nil {
 		_ = json.Unmarshal(raw, &cfg) // objectField already checked it.
+	}
+	switch responseType {
+	case "rating", "text", "number":
+		if raw == nil {
+			return "response_config object required for " + responseType + " response type"
+		}
 	}
 	switch responseType {
 	case "single_select", "multi_select":

@@ -180,7 +180,8 @@ func (o *ResponseOption) UnmarshalJSON(b []byte) error {
 }
 
 // CreateRequestInput is the body of a create. Zero-valued optional fields
-// are not sent; CreateRequest fills in Platform.
+// are not sent; CreateRequest fills in Platform, and sends an empty
+// response_config when ResponseConfig is nil.
 type CreateRequestInput struct {
 	ProcessingType string          `json:"processing_type"`
 	Type           string          `json:"type"`
@@ -297,6 +298,11 @@ func requestPath(id string) string { return "/api/requests/" + url.PathEscape(id
 func (c *Client) CreateRequest(ctx context.Context, loopID string, in CreateRequestInput) (*CreatedRequest, error) {
 	if in.Platform == "" {
 		in.Platform = PlatformAPI
+	}
+	if in.ResponseConfig == nil {
+		// The documented body has a response_config with every response
+		// type; one without settings is an empty object.
+		in.ResponseConfig = &ResponseConfig{}
 	}
 	var out CreatedRequest
 	if err := c.do(ctx, http.MethodPost, loopPath(loopID)+"/requests", in, &out); err != nil {

@@ -299,3 +299,30 @@ func TestAutoResponderAnswerIsVisible(t *testing.T) {
 		t.Errorf("request = %s %s", got.Status, got.ResponseData)
 	}
 }
+
+// A text or number request without settings still carries the
+// response_config object that the documented body has, empty.
+func TestCreateRequestSendsEmptyResponseConfig(t *testing.T) {
+	e := emulator.New(emulator.Config{})
+	rec := &recordingHandler{next: e}
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop, err := c.CreateLoop(t.Context(), CreateLoopInput{Name: "Support", Icon: "chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, responseType := range []string{"text", "number", "rating"} {
+		_, err := c.CreateRequest(t.Context(), loop.Loop.ID, CreateRequestInput{ProcessingType: "deferred", Type: "markdown",
+			Priority: "low", RequestText: "Why?", ResponseType: responseType})
+		if err != nil {
+			t.Fatalf("%s request without settings: %v", responseType, err)
+		}
+		if sent := rec.requests[len(rec.requests)-1]; !strings.Contains(sent.body, `"response_config":{}`) {
+			t.Errorf("%s request sent %s, want an empty response_config", responseType, sent.body)
+		}
+	}
+}

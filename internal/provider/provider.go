@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -28,7 +29,10 @@ const (
 	envBaseURL = "HITL_BASE_URL"
 )
 
-var _ provider.Provider = &HITLProvider{}
+var (
+	_ provider.Provider            = &HITLProvider{}
+	_ provider.ProviderWithActions = &HITLProvider{}
+)
 
 // HITLProvider is the provider implementation.
 type HITLProvider struct {
@@ -191,6 +195,7 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ActionData = data
 }
 
 func stringOrEnv(v types.String, env string) string {
@@ -221,5 +226,13 @@ func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewLoopsDataSource,
 		NewAPIKeyDataSource,
 		NewRequestDataSource,
+	}
+}
+
+// Actions are run by Terraform 1.14 and later; older CLIs and OpenTofu do
+// not ask for them and see the provider unchanged.
+func (p *HITLProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewApprovalAction,
 	}
 }

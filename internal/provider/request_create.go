@@ -15,22 +15,24 @@ import (
 // was sent, with the same text, response type, priority and processing
 // type. The list of requests is not documented to carry every field in
 // full, so when none matches the create fails instead of being repeated.
-func (r *RequestResource) createRequest(ctx context.Context, loopID string, in hitl.CreateRequestInput) (*hitl.CreatedRequest, diag.Diagnostics) {
+// The hitl_request resource and the hitl_approval action both send requests
+// this way.
+func createRequest(ctx context.Context, data *providerData, loopID string, in hitl.CreateRequestInput) (*hitl.CreatedRequest, diag.Diagnostics) {
 	created, _, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
 		kind: "review request",
 		create: func(ctx context.Context) (*hitl.CreatedRequest, string, error) {
-			c, err := r.data.client.CreateRequest(ctx, loopID, in)
+			c, err := data.client.CreateRequest(ctx, loopID, in)
 			if err != nil {
 				return nil, "", err
 			}
 			return c, c.RequestID, nil
 		},
 		find: func(ctx context.Context, started time.Time) (map[string]*hitl.Request, error) {
-			return r.createdRequestCandidates(ctx, loopID, in, started)
+			return createdRequestCandidates(ctx, data.client, loopID, in, started)
 		},
 		adoptedNote: "Its reviewers were notified once, as intended.",
 		diagnose:    createRequestDiagnostic,
-	}.run(ctx, r.data)
+	}.run(ctx, data)
 	if adopted != nil {
 		return &hitl.CreatedRequest{
 			RequestID:     adopted.ID,
@@ -44,8 +46,8 @@ func (r *RequestResource) createRequest(ctx context.Context, loopID string, in h
 
 // createdRequestCandidates returns the loop's requests created since
 // started that match in, each read in full.
-func (r *RequestResource) createdRequestCandidates(ctx context.Context, loopID string, in hitl.CreateRequestInput, started time.Time) (map[string]*hitl.Request, error) {
-	page, err := r.data.client.ListRequests(ctx, hitl.RequestFilter{LoopID: loopID, Sort: "created_at_desc", Limit: 100})
+func createdRequestCandidates(ctx context.Context, client *hitl.Client, loopID string, in hitl.CreateRequestInput, started time.Time) (map[string]*hitl.Request, error) {
+	page, err := client.ListRequests(ctx, hitl.RequestFilter{LoopID: loopID, Sort: "created_at_desc", Limit: 100})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +56,7 @@ func (r *RequestResource) createdRequestCandidates(ctx context.Context, loopID s
 		if !createdAfter(summary.CreatedAt, started) {
 			continue
 		}
-		q, err := r.data.client.GetRequest(ctx, summary.ID)
+		q, err := client.GetRequest(ctx, summary.ID)
 		if err != nil {
 			return nil, err
 		}

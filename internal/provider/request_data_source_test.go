@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -177,5 +178,49 @@ func TestAccRequestDataSource_documentationExample(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		Steps: []resource.TestStep{step("pending", knownvalue.Null()), answered},
+	})
+}
+
+// A deferred text request with neither response_config nor timeout_seconds:
+// the API takes it (the provider sends the empty response_config the
+// documented body has), and the data source reads the 30-day deadline the
+// API gave it, which the request object shows only in timeout_at.
+func TestAccRequestDataSource_deferredTextWithoutSettings(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := s.providerBlock() + fmt.Sprintf(`
+resource "hitl_request" "note" {
+  loop_id         = %q
+  processing_type = "deferred"
+  request_text    = "What should the release notes say about v1.4.2?"
+  response_type   = "text"
+}
+
+data "hitl_request" "note" {
+  id = hitl_request.note.id
+}
+`, loopID)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             checkServerStatusesAfterDestroy(s, "cancelled"),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("hitl_request.note", tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+				statecheck.ExpectKnownValue("hitl_request.note", tfjsonpath.New("timeout_seconds"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.hitl_request.note", tfjsonpath.New("timeout_seconds"), knownvalue.Int64Exact(30*24*3600)),
+				statecheck.ExpectKnownValue("data.hitl_request.note", tfjsonpath.New("response_config"), knownvalue.Null()),
+				expectRequestOnServer(s, "hitl_request.note"),
+				stateCheckFunc(func(*tfjson.State) error {
+					qs := s.Requests()
+					if len(qs) != 1 || qs[0].ResponseType != "text" || fmt.Sprint(qs[0].ResponseConfig) != "map[]" ||
+						!qs[0].TimeoutAt.Equal(qs[0].CreatedAt.Add(30*24*time.Hour)) {
+						return fmt.Errorf("the server holds %+v, want one text request with an empty response_config and a 30-day deadline", qs)
+					}
+					return nil
+				}),
+			},
+		}},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -71,11 +72,16 @@ var requestDocs = struct {
 		"`rating` (a number on a scale), `text` or `number`.",
 	ResponseConfig: "Settings of the answer. Which attributes apply depends on `response_type`; the others are rejected at " +
 		"plan time: `options` and `required` for `single_select` and `multi_select`; `scale_min`, `scale_max` and `scale_step` " +
-		"for `rating`; `placeholder`, `min_length` and `max_length` for `text`; `min` and `max` for `number`.",
+		"for `rating`; `placeholder`, `min_length` and `max_length` for `text`; `min` and `max` for `number`. Required, " +
+		"with `options`, for `single_select` and `multi_select`; optional otherwise, and sent as an empty configuration when " +
+		"not set (the API then applies its own limits).",
 	Options: "Choices of a `single_select` or `multi_select` request, in display order. Required, and not empty, for them.",
-	OptionValue: "Value recorded when a reviewer picks the option, and so what `response` shows. Unique within `options` " +
-		"and without commas, since `response` joins the values of a `multi_select` answer with commas.",
-	OptionLabel:           "Text shown to reviewers. Defaults to `value`.",
+	OptionValue: "Value recorded when a reviewer picks the option, and so what `response` shows; `default_response` and " +
+		"`approve_values` name options by this value, never by their label. Unique within `options`. For `multi_select` " +
+		"only, it must not contain a comma, since `response` joins the values of a `multi_select` answer with commas; " +
+		"`single_select` values may contain commas.",
+	OptionLabel: "Text shown to reviewers. Defaults to `value`. Answers record the value, not the label, so " +
+		"`default_response` and `approve_values` refuse a label at plan time and name the value to write.",
 	DataSourceOptionLabel: "Text shown to reviewers; null when the API holds the option as a bare value, which is then also its label.",
 	OptionColor:           "Color of the option in the app, such as `#16a34a`.",
 	Required:              "Whether the reviewer must pick an option.",
@@ -88,7 +94,7 @@ var requestDocs = struct {
 	Min:                   "Smallest number a reviewer may answer.",
 	Max:                   "Largest number a reviewer may answer; at least `min`.",
 	DefaultResponse: "Answer recorded when nobody responds before the deadline, written the way `response` shows answers: " +
-		"an option value for `single_select`, option values separated by commas for `multi_select` (such as `grammar,accuracy`), " +
+		"an option value (not its label) for `single_select`, option values separated by commas for `multi_select` (such as `grammar,accuracy`), " +
 		"a number such as `3` or `4.5` for `rating` and `number`, and the text itself for `text`. The provider sends it as " +
 		"the matching JSON value (a string, a list of strings or a number).",
 	DataSourceDefaultResponse: "Answer recorded when nobody responds before the deadline, in the form of `response`; null when none is set.",
@@ -118,7 +124,8 @@ var requestDocs = struct {
 		"Defaults to `30m`. The create timeout of `timeouts` (which defaults to `wait_timeout` plus five minutes) bounds the " +
 		"wait too. When no answer comes in time, the apply fails and the request stays in state marked as tainted, so that " +
 		"the next apply cancels it and asks again. Can be changed without sending a new request.",
-	ApproveValues: "Answers that let the apply go on; `wait_for_response` must be `true`. When `response` is not exactly one " +
+	ApproveValues: "Answers that let the apply go on, written like `default_response` (option values, not labels, for a select); " +
+		"`wait_for_response` must be `true`. When `response` is not exactly one " +
 		"of them, create fails with a message quoting the answer and who gave it. This includes a `timeout`: the recorded " +
 		"`default_response` is checked like any answer, and no answer at all fails. The request then stays in state marked " +
 		"as tainted, so resources that depend on it are neither created nor changed, and the next apply asks again. " +
@@ -221,7 +228,7 @@ func (m *requestModel) setFromAPI(q *hitl.Request) {
 	m.RequestText = types.StringValue(q.RequestText)
 	m.Priority = types.StringValue(q.Priority)
 	m.ProcessingType = types.StringValue(q.ProcessingType)
-	m.TimeoutSeconds = types.Int64Value(q.TimeoutSeconds)
+	m.TimeoutSeconds = requestTimeoutSeconds(q)
 	m.Type = types.StringValue(q.Type)
 	m.ImageURL = nonEmptyString(q.ImageURL)
 	m.ResponseType = types.StringValue(q.ResponseType)
@@ -245,6 +252,23 @@ func (m *requestModel) setFromAPI(q *hitl.Request) {
 	}
 	m.BroadcastedTo = types.Int64Value(int64(len(q.BroadcastedTo)))
 	m.setOutcome(q)
+}
+
+// requestTimeoutSeconds is the time reviewers have to answer. The request
+// object echoes timeout_seconds only when the create set it; otherwise (a
+// deferred request with the API's default deadline) it is the time from
+// created_at to timeout_at.
+// Null when neither is there.
+func requestTimeoutSeconds(q *hitl.Request) types.Int64 {
+	if q.TimeoutSeconds > 0 {
+		return types.Int64Value(q.TimeoutSeconds)
+	}
+	created, err1 := time.Parse(time.RFC3339, q.CreatedAt)
+	deadline, err2 := time.Parse(time.RFC3339, q.TimeoutAt)
+	if err1 != nil || err2 != nil || !deadline.After(created) {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(deadline.Sub(created) / time.Second))
 }
 
 // createInput builds the API's create body from a planned request. The

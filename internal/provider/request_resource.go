@@ -47,17 +47,6 @@ const (
 	requestDefaultWait = "30m"
 )
 
-// Polling while waiting for an answer: the first look comes soon, since an
-// approval often arrives within seconds, and the interval then grows by half
-// each time up to a cap. The cap is set by the API's rate limit (the sample
-// account has 100 requests an hour): at 30 seconds a 30-minute wait costs
-// about 70 calls.
-const (
-	pollInitial = 500 * time.Millisecond
-	pollFactor  = 1.5
-	pollMax     = 30 * time.Second
-)
-
 // RequestResource manages a HITL.sh review request.
 type RequestResource struct {
 	data *providerData
@@ -111,30 +100,36 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"A request cannot be changed once sent, so changing any of its arguments sends a new one. Destroying a request " +
 			"that is still `pending` or `claimed` cancels it; destroying an answered, timed-out or cancelled request only " +
 			"removes it from state, since it is a record of what was decided. Import is not supported: a request belongs " +
-			"to the run that asked it; read existing requests with the `hitl_request` data source.",
+			"to the run that asked it; read existing requests with the `hitl_request` data source.\n\n" +
+			"**Gating a change that replaces a resource.** When a new question (such as a new release in `request_text`) " +
+			"replaces the request together with the resource it gates, Terraform by default destroys before it creates: " +
+			"it would destroy the running resource first, then ask, and a rejection would leave nothing in its place. Set " +
+			"`lifecycle { create_before_destroy = true }` on the gated resource; Terraform extends it to the request the " +
+			"resource depends on, so the new request is asked and answered first and the old resource is replaced only " +
+			"after an approval. With Terraform 1.14 or later, the `hitl_approval` action is a simpler gate: it runs " +
+			"before the change and keeps nothing in state.",
 		Attributes: map[string]schema.Attribute{
 			"id": computed(requestDocs.ID),
 			"loop_id": schema.StringAttribute{
 				MarkdownDescription: requestDocs.LoopID,
 				Required:            true,
 				PlanModifiers:       replace,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:          loopIDValidators(),
 			},
 			"request_text": schema.StringAttribute{
 				MarkdownDescription: requestDocs.RequestText,
 				Required:            true,
 				PlanModifiers:       replace,
-				Validators:          []validator.String{validators.CharLengthBetween(1, requestTextMaxChars)},
+				Validators:          requestTextValidators(),
 			},
-			"priority": withDefault(requestDocs.Priority, requestDefaultPriority,
-				stringvalidator.OneOf(requestPriorities...)),
+			"priority": withDefault(requestDocs.Priority, requestDefaultPriority, priorityValidators()...),
 			"processing_type": withDefault(requestDocs.ProcessingType, requestDefaultProcessingType,
 				stringvalidator.OneOf(requestProcessingTypes...)),
 			"timeout_seconds": schema.Int64Attribute{
 				MarkdownDescription: requestDocs.TimeoutSeconds,
 				Optional:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:          []validator.Int64{int64validator.Between(requestTimeoutMinSecs, requestTimeoutMaxSecs)},
+				Validators:          timeoutSecondsValidators(),
 			},
 			"type": withDefault(requestDocs.Type, requestDefaultType, stringvalidator.OneOf(requestContentTypes...)),
 			"image_url": optionalReplace(requestDocs.ImageURL,
@@ -147,7 +142,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"response_config":  responseConfigResourceAttribute(),
 			"default_response": optionalReplace(requestDocs.DefaultResponse),
-			"context":          optionalReplace(requestDocs.Context, jsonObjectValidator{}),
+			"context":          optionalReplace(requestDocs.Context, contextValidators()...),
 			"tags": schema.ListAttribute{
 				MarkdownDescription: requestDocs.Tags,
 				ElementType:         types.StringType,
@@ -176,10 +171,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				ElementType:         types.StringType,
 				Optional:            true,
 				PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-				},
+				Validators:          approveValuesValidators(),
 			},
 			"status":     computed(requestDocs.Status),
 			"timeout_at": computed(requestDocs.TimeoutAt),
@@ -232,12 +224,12 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 					"value": schema.StringAttribute{
 						MarkdownDescription: requestDocs.OptionValue,
 						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          optionTextValidators(),
 					},
 					"label": schema.StringAttribute{
 						MarkdownDescription: requestDocs.OptionLabel,
 						Optional:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						Validators:          optionTextValidators(),
 					},
 					"color": str(requestDocs.OptionColor),
 				}},
@@ -281,7 +273,7 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	created, diags := r.createRequest(ctx, plan.LoopID.ValueString(), in)
+	created, diags := createRequest(ctx, r.data, plan.LoopID.ValueString(), in)
 	resp.Diagnostics.Append(diags...)
 	if created == nil {
 		return
@@ -314,7 +306,7 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	q, waitErr := r.awaitAnswer(ctx, id, wait)
+	q, waitErr := awaitAnswer(ctx, r.data.client, id, wait, nil)
 	if q != nil {
 		plan.setOutcome(q)
 	}
@@ -328,65 +320,6 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.Append(plan.ApproveValues.ElementsAs(ctx, &approve, false)...)
 	}
 	resp.Diagnostics.Append(gateDiagnostics(q, !plan.ApproveValues.IsNull(), approve)...)
-}
-
-// errWaitTimeout means wait_timeout passed with the request still open.
-var errWaitTimeout = errors.New("wait_timeout passed")
-
-// awaitAnswer polls a request until it is no longer open. It returns the
-// request as last seen (nil if it could never be read) and, when waiting
-// ended without a final status, why: errWaitTimeout, the context's error, or
-// an API error that polling cannot outlast.
-func (r *RequestResource) awaitAnswer(ctx context.Context, id string, wait time.Duration) (*hitl.Request, error) {
-	waitCtx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	var last *hitl.Request
-	interval := pollInitial
-	for {
-		timer := time.NewTimer(interval)
-		select {
-		case <-waitCtx.Done():
-			timer.Stop()
-			if ctx.Err() != nil {
-				return last, ctx.Err()
-			}
-			// One last look, so that state records the freshest status.
-			if q, err := r.data.client.GetRequest(ctx, id); err == nil {
-				last = q
-				if !hitl.RequestIsOpen(q.Status) {
-					return q, nil
-				}
-			}
-			return last, errWaitTimeout
-		case <-timer.C:
-		}
-
-		q, err := r.data.client.GetRequest(waitCtx, id)
-		switch {
-		case err == nil:
-			last = q
-			if !hitl.RequestIsOpen(q.Status) {
-				return q, nil
-			}
-			tflog.Debug(ctx, "waiting for an answer to the review request", map[string]any{"request_id": id, "status": q.Status})
-		case waitCtx.Err() != nil:
-			// The wait ended during the call; the next turn reports it.
-		case permanentError(err):
-			return last, err
-		default:
-			// The client has already retried; a long wait should not fail
-			// on a passing outage, so keep polling until the deadline.
-			tflog.Warn(ctx, "reading the review request failed; still waiting", map[string]any{"request_id": id, "error": err.Error()})
-		}
-		interval = min(time.Duration(float64(interval)*pollFactor), pollMax)
-	}
-}
-
-// permanentError reports whether an API error will not go away by asking
-// again: a 4xx other than a rate limit.
-func permanentError(err error) bool {
-	var apiErr *hitl.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !hitl.IsRateLimited(err)
 }
 
 const taintedNote = "The request is recorded in state and marked as tainted: resources that depend on it were neither " +
@@ -438,15 +371,8 @@ func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnos
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
 				"no answer to approve; approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quoteAll(approve), taintedNote))
 	case gated:
-		detail := fmt.Sprintf("%s answered %q to request %s", responderText(q), answer, q.ID)
-		if q.ResponseAt != nil {
-			detail += " at " + *q.ResponseAt
-		}
-		if raw := compactJSON(q.ResponseData); raw != fmt.Sprintf("%q", answer) {
-			detail += fmt.Sprintf(" (response_data %s)", raw)
-		}
 		diags.AddError("Review request not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", detail, quoteAll(approve), taintedNote))
+			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", answerDetail(q, answer, nil), quoteAll(approve), taintedNote))
 	case q.Status == hitl.RequestTimeout && !answered:
 		diags.AddWarning("Review request timed out without an answer",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so response "+
@@ -455,14 +381,29 @@ func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnos
 	return diags
 }
 
+// answerDetail says who gave answer to q, and when.
+func answerDetail(q *hitl.Request, answer string, emails map[string]string) string {
+	detail := fmt.Sprintf("%s answered %q to request %s", responderText(q, emails), answer, q.ID)
+	if q.ResponseAt != nil {
+		detail += " at " + *q.ResponseAt
+	}
+	if raw := compactJSON(q.ResponseData); raw != fmt.Sprintf("%q", answer) {
+		detail += fmt.Sprintf(" (response_data %s)", raw)
+	}
+	return detail
+}
+
 // responderText names who answered, by email where the request's recipient
-// list allows.
-func responderText(q *hitl.Request) string {
+// list or emails (user id to email, such as a loop's member list) has it.
+func responderText(q *hitl.Request, emails map[string]string) string {
 	by := q.ResponseBy
 	if by == nil || (by.UserID == "" && by.Email == "") {
 		return "A reviewer"
 	}
 	email := by.Email
+	if email == "" && by.UserID != "" {
+		email = emails[by.UserID]
+	}
 	for _, rcp := range q.BroadcastedTo {
 		if email == "" && by.UserID != "" && rcp.UserID == by.UserID {
 			email = rcp.Email

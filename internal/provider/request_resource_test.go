@@ -544,8 +544,22 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
 		{"image_url on markdown", with(`  image_url = "https://example.com/a.png"`), phrase("image_url without an image request")},
 		{"approve_values without waiting", with(`  approve_values = ["approve"]`), phrase("approve_values needs wait_for_response")},
 		{"approve value that is no option", with(`  wait_for_response = true
-  approve_values = ["aprove"]`), phrase(`"aprove" is not the value (or label) of any option`)},
-		{"default_response that is no option", with(`  default_response = "maybe"`), phrase(`"maybe" is not the value (or label) of any option`)},
+  approve_values = ["aprove"]`), phrase(`"aprove" is not the value of any option; the option values are "approve", "reject"`)},
+		{"default_response that is no option", with(`  default_response = "maybe"`), phrase(`"maybe" is not the value of any option`)},
+		// A label is what reviewers see, but an answer records the value:
+		// a gate waiting for a label would never open.
+		{"approve value that is a label", with(`  wait_for_response = true
+  approve_values = ["approve", "Reject"]`), phrase(`"Reject" is the label of the option whose value is "reject". Answers are recorded as option values, never labels: write "reject".`)},
+		{"default_response that is a label", with(`  default_response = "Reject"`), phrase(`"Reject" is the label of the option whose value is "reject"`)},
+		{"multi_select default_response with a label", request(`  request_text = "Which?"
+  timeout_seconds = 60
+  response_type = "multi_select"
+  response_config = { options = [{ value = "grammar" }, { value = "tone", label = "Tone of voice" }] }
+  default_response = "grammar,Tone of voice"`), phrase(`"Tone of voice" is the label of the option whose value is "tone"`)},
+		{"comma in a multi_select value", request(`  request_text = "Which?"
+  timeout_seconds = 60
+  response_type = "multi_select"
+  response_config = { options = [{ value = "a,b" }] }`), phrase("Comma in a multi_select option value")},
 		{"rating default_response not a number", request(`  request_text = "Rate it"
   timeout_seconds = 60
   response_type = "rating"
@@ -575,7 +589,7 @@ resource "hitl_request" "gate" {
     options = [{ value = terraform_data.later.output.option }, { value = "reject", label = "Reject" }]
   }
   wait_for_response = true
-  approve_values    = [terraform_data.later.output.option, "Reject"]
+  approve_values    = [terraform_data.later.output.option, "reject"]
 }
 `, loopID),
 		PlanOnly:           true,
@@ -633,7 +647,7 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 					PlanOnly:                 true,
 					ExpectNonEmptyPlan:       true,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(request, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectResourceAction(request, plancheck.ResourceActionCreateBeforeDestroy),
 						plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
 					}},
 				})
@@ -777,7 +791,7 @@ func TestAwaitAnswerOutlastsServerErrors(t *testing.T) {
 		}
 		s.SetFaults(emulator.Faults{})
 	}()
-	q, err := r.awaitAnswer(ctx, id, time.Minute)
+	q, err := awaitAnswer(ctx, r.data.client, id, time.Minute, nil)
 	if err != nil || q == nil || q.Status != hitl.RequestCompleted || string(q.ResponseData) != `"ship it"` {
 		t.Fatalf("awaitAnswer = %+v, %v", q, err)
 	}
@@ -791,7 +805,7 @@ func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
 	r, s, loopID := newWaitingResource(t)
 	id := sendTestRequest(t, r, loopID)
 	s.DeleteLoop(loopID)
-	q, err := r.awaitAnswer(context.Background(), id, time.Minute)
+	q, err := awaitAnswer(context.Background(), r.data.client, id, time.Minute, nil)
 	if !hitl.IsRequestGone(err) || q != nil {
 		t.Fatalf("awaitAnswer = %+v, %v; want not found", q, err)
 	}
@@ -809,13 +823,13 @@ func TestAwaitAnswerDeadlines(t *testing.T) {
 	if err := s.ClaimRequest(id); err != nil {
 		t.Fatal(err)
 	}
-	q, err := r.awaitAnswer(context.Background(), id, 700*time.Millisecond)
+	q, err := awaitAnswer(context.Background(), r.data.client, id, 700*time.Millisecond, nil)
 	if !errors.Is(err, errWaitTimeout) || q == nil || q.Status != hitl.RequestClaimed {
 		t.Fatalf("awaitAnswer = %+v, %v; want the claimed request and errWaitTimeout", q, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
 	defer cancel()
-	_, err = r.awaitAnswer(ctx, id, time.Hour)
+	_, err = awaitAnswer(ctx, r.data.client, id, time.Hour, nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("awaitAnswer with a shorter operation deadline: %v", err)
 	}
@@ -883,4 +897,54 @@ func TestGateDiagnostics(t *testing.T) {
 			}
 		})
 	}
+}
+
+// examples/approval-gate: a new release that is rejected must not touch the
+// running deploy. Without create_before_destroy, Terraform destroyed the
+// deploy first, then asked, and a rejection left nothing deployed.
+func TestAccRequestResource_approvalGateRejectedReleaseKeepsDeploy(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject", "v1.6.1": "approve"})
+	dir := exampleConfigDir(t, s, "", "approval-gate/main.tf")
+	step := func(release string) resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
+		}
+	}
+	const request = "hitl_request.deploy_approval"
+	approved := step("v1.5.0")
+	approved.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact("v1.5.0")),
+	}
+	rejected := step("v1.6.0")
+	rejected.ExpectError = regexp.MustCompile(`(?s)Review request not approved.*answered\s+"reject"`)
+	// The running release is still in state, untouched; the next apply
+	// asks again and replaces it only once approved.
+	still := step("v1.6.0")
+	still.PlanOnly, still.ExpectNonEmptyPlan = true, true
+	still.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{
+		expectPriorDeploy("v1.5.0"),
+		plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreateBeforeDestroy),
+		plancheck.ExpectResourceAction(request, plancheck.ResourceActionCreateBeforeDestroy),
+	}
+	next := step("v1.6.1")
+	next.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact("v1.6.1")),
+		statecheck.ExpectKnownValue(request, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
+		stateCheckFunc(func(*tfjson.State) error {
+			return expectServerRequests(s, "completed=approve", "completed=reject", "completed=approve")
+		}),
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.Loops()); n != 0 {
+				return fmt.Errorf("destroy left %d loops", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{approved, rejected, still, next},
+	})
 }

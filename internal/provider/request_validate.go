@@ -10,6 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/validators"
 )
 
 // Plan-time checks of hitl_request that involve more than one attribute.
@@ -32,6 +36,39 @@ var (
 	pathDefaultResponse = path.Root("default_response")
 	pathApproveValues   = path.Root("approve_values")
 )
+
+// Validators of the attributes that the hitl_request resource and the
+// hitl_approval action share: the same documented limits, checked the same
+// way.
+func loopIDValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1)}
+}
+
+func requestTextValidators() []validator.String {
+	return []validator.String{validators.CharLengthBetween(1, requestTextMaxChars)}
+}
+
+func priorityValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf(requestPriorities...)}
+}
+
+func timeoutSecondsValidators() []validator.Int64 {
+	return []validator.Int64{int64validator.Between(requestTimeoutMinSecs, requestTimeoutMaxSecs)}
+}
+
+func contextValidators() []validator.String { return []validator.String{jsonObjectValidator{}} }
+
+// optionTextValidators check an option's value and label.
+func optionTextValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1)}
+}
+
+func approveValuesValidators() []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+	}
+}
 
 // responseConfigFields says which response_config attributes each response
 // type takes; any other set attribute is an error.
@@ -160,24 +197,7 @@ func (m *requestResourceModel) validateResponseConfig(ctx context.Context) (*res
 				fmt.Sprintf("A %s request asks reviewers to pick among options, so response_config.options must list at least one: "+
 					"options = [{ value = \"approve\" }, { value = \"reject\" }].", responseType))
 		}
-		seen := map[string]bool{}
-		for i, o := range options {
-			if o.Value.IsUnknown() || o.Value.IsNull() {
-				continue
-			}
-			v := o.Value.ValueString()
-			p := pathResponseConfig.AtName("options").AtListIndex(i).AtName("value")
-			if seen[v] {
-				diags.AddAttributeError(p, "Duplicate option value",
-					fmt.Sprintf("Two options have the value %q, so an answer could not tell them apart. Give each option its own value.", v))
-			}
-			seen[v] = true
-			if responseType == responseMultiSelect && strings.Contains(v, ",") {
-				diags.AddAttributeError(p, "Comma in a multi_select option value",
-					fmt.Sprintf("The option value %q contains a comma. response shows a multi_select answer as the chosen values "+
-						"joined with commas, so values must not contain any; put the text with the comma in label instead.", v))
-			}
-		}
+		diags.Append(validateOptionValues(responseType, options, pathResponseConfig.AtName("options"))...)
 	case responseRating:
 		if known(rc.ScaleMin) && known(rc.ScaleMax) && rc.ScaleMin.ValueFloat64() >= rc.ScaleMax.ValueFloat64() {
 			diags.AddAttributeError(pathResponseConfig.AtName("scale_max"), "Invalid rating scale",
@@ -199,6 +219,32 @@ func (m *requestResourceModel) validateResponseConfig(ctx context.Context) (*res
 		}
 	}
 	return &rc, options, diags
+}
+
+// validateOptionValues checks the values of a select's options: each
+// unique, and without commas for multi_select. optionsPath is where the
+// options list is in the configuration.
+func validateOptionValues(responseType string, options []responseOptionModel, optionsPath path.Path) diag.Diagnostics {
+	var diags diag.Diagnostics
+	seen := map[string]bool{}
+	for i, o := range options {
+		if o.Value.IsUnknown() || o.Value.IsNull() {
+			continue
+		}
+		v := o.Value.ValueString()
+		p := optionsPath.AtListIndex(i).AtName("value")
+		if seen[v] {
+			diags.AddAttributeError(p, "Duplicate option value",
+				fmt.Sprintf("Two options have the value %q, so an answer could not tell them apart. Give each option its own value.", v))
+		}
+		seen[v] = true
+		if responseType == responseMultiSelect && strings.Contains(v, ",") {
+			diags.AddAttributeError(p, "Comma in a multi_select option value",
+				fmt.Sprintf("The option value %q contains a comma. response shows a multi_select answer as the chosen values "+
+					"joined with commas, so values must not contain any; put the text with the comma in label instead.", v))
+		}
+	}
+	return diags
 }
 
 // validateAnswers checks default_response and approve_values against the
@@ -250,8 +296,7 @@ func answerProblem(responseType string, rc *responseConfigModel, options []respo
 	}
 	switch responseType {
 	case responseSingleSelect, responseMultiSelect:
-		choices, complete := optionChoices(options)
-		if !complete || len(choices) == 0 {
+		if !optionValuesKnown(options) || len(options) == 0 {
 			return ""
 		}
 		parts := []string{text}
@@ -259,8 +304,8 @@ func answerProblem(responseType string, rc *responseConfigModel, options []respo
 			parts = hitl.SplitMultiAnswer(text)
 		}
 		for _, p := range parts {
-			if !slices.Contains(choices, p) {
-				return fmt.Sprintf("%q is not the value (or label) of any option; the options are %s.", p, quoteAll(optionValues(options)))
+			if problem := optionProblem(options, p); problem != "" {
+				return problem
 			}
 		}
 	case responseRating:
@@ -286,19 +331,32 @@ func answerProblem(responseType string, rc *responseConfigModel, options []respo
 	return ""
 }
 
-// optionChoices returns every value and label of the options; complete is
-// false while any of them is unknown.
-func optionChoices(options []responseOptionModel) (choices []string, complete bool) {
+// optionValuesKnown reports whether every option's value is known.
+func optionValuesKnown(options []responseOptionModel) bool {
 	for _, o := range options {
-		if o.Value.IsUnknown() || o.Label.IsUnknown() {
-			return nil, false
-		}
-		choices = append(choices, o.Value.ValueString())
-		if !o.Label.IsNull() {
-			choices = append(choices, o.Label.ValueString())
+		if o.Value.IsUnknown() {
+			return false
 		}
 	}
-	return choices, true
+	return true
+}
+
+// optionProblem says why value is not the value of one of the options, or
+// "" when it is. An answer records the option's value, never its label, so
+// a label is refused with the value to write instead.
+func optionProblem(options []responseOptionModel, value string) string {
+	for _, o := range options {
+		if o.Value.ValueString() == value {
+			return ""
+		}
+	}
+	for _, o := range options {
+		if !o.Label.IsUnknown() && !o.Label.IsNull() && o.Label.ValueString() == value {
+			return fmt.Sprintf("%q is the label of the option whose value is %q. Answers are recorded as option values, "+
+				"never labels: write %q.", value, o.Value.ValueString(), o.Value.ValueString())
+		}
+	}
+	return fmt.Sprintf("%q is not the value of any option; the option values are %s.", value, quoteAll(optionValues(options)))
 }
 
 func optionValues(options []responseOptionModel) []string {

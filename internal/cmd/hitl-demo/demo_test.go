@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
@@ -186,7 +185,6 @@ func TestAccDemo_quickstart(t *testing.T) {
 		}
 	}
 }
-
 
 func loopByID(loops []emulator.Loop, id string) (emulator.Loop, bool) {
 	for _, l := range loops {

@@ -131,7 +131,7 @@ func TestRun(t *testing.T) {
 	loop, _ := call(http.MethodPost, "/api/loops", map[string]any{"name": "n", "icon": "eye"})["loop"].(map[string]any)
 	created := call(http.MethodPost, fmt.Sprintf("/api/loops/%v/requests", loop["id"]), map[string]any{
 		"processing_type": "deferred", "type": "markdown", "priority": "low",
-		"request_text": "ok?", "response_type": "text",
+		"request_text": "ok?", "response_type": "text", "response_config": map[string]any{},
 	})
 	got, _ := call(http.MethodGet, fmt.Sprintf("/api/requests/%v", created["request_id"]), nil)["request"].(map[string]any)
 	if got["status"] != "completed" || got["response_data"] != "approve" {

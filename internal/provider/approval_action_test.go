@@ -1,0 +1,732 @@
+package provider
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// Actions need Terraform 1.14; these tests skip under older CLIs.
+var actionVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// approvalConfig is a hitl_approval action with extra lines in its config
+// block, triggered before terraform_data.deploy is created or updated.
+func approvalConfig(s *testServer, loopID, release, extra string) string {
+	return s.providerBlock() + fmt.Sprintf(`
+action "hitl_approval" "deploy" {
+  config {
+    loop_id      = %[1]q
+    request_text = "Deploy **%[2]s** to production?"
+%[3]s
+  }
+}
+
+resource "terraform_data" "deploy" {
+  input = %[2]q
+
+  lifecycle {
+    action_trigger {
+      events  = [before_create, before_update]
+      actions = [action.hitl_approval.deploy]
+    }
+  }
+}
+`, loopID, release, extra)
+}
+
+// answerByRelease answers each request with the answer for the first
+// release its text names, as a reviewer reading the question would.
+func answerByRelease(s *testServer, answers map[string]string) {
+	s.SetAutoResponder(func(q emulator.Request) (any, time.Duration, bool) {
+		for release, answer := range answers {
+			if strings.Contains(q.RequestText, release) {
+				return answer, 200 * time.Millisecond, true
+			}
+		}
+		return nil, 0, false
+	})
+}
+
+// expectPriorDeploy checks that the plan starts from a state
+// without the deploy, or with it at the given release.
+func expectPriorDeploy(release string) plancheck.PlanCheck {
+	return planCheckFunc(func(plan *tfjson.Plan) error {
+		var got any
+		if plan.PriorState != nil && plan.PriorState.Values != nil {
+			for _, r := range plan.PriorState.Values.RootModule.Resources {
+				if r.Address == "terraform_data.deploy" {
+					got = r.AttributeValues["output"]
+				}
+			}
+		}
+		var want any
+		if release != "" {
+			want = release
+		}
+		if got != want {
+			return fmt.Errorf("the deploy in state has output %v, want %v", got, want)
+		}
+		return nil
+	})
+}
+
+// expectServerRequests checks the requests the emulator holds, in creation
+// order, by status and answer.
+func expectServerRequests(s *testServer, want ...string) error {
+	var got []string
+	for _, q := range s.Requests() {
+		entry := q.Status
+		if q.ResponseData != nil {
+			entry += "=" + fmt.Sprint(q.ResponseData)
+		}
+		got = append(got, entry)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		return fmt.Errorf("the server holds requests %q, want %q", got, want)
+	}
+	return nil
+}
+
+// An approval lets the change go ahead, and the request is sent with the
+// documented defaults.
+func TestAccApprovalAction_approved(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerAfter(s, "approve", 200*time.Millisecond)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: approvalConfig(s, loopID, "v1.4.2", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+				stateCheckFunc(func(*tfjson.State) error {
+					if err := expectServerRequests(s, "completed=approve"); err != nil {
+						return err
+					}
+					q := s.Requests()[0]
+					want := `{time-sensitive markdown high Deploy **v1.4.2** to production? single_select 3600 reject ` +
+						`map[options:[map[color:#16a34a label:Approve value:approve] map[color:#dc2626 label:Reject value:reject]]]}`
+					got := fmt.Sprint(struct {
+						a, b, c, d, e string
+						f             int
+						g, h          any
+					}{q.ProcessingType, q.Type, q.Priority, q.RequestText, q.ResponseType, q.TimeoutSeconds, q.DefaultResponse, q.ResponseConfig})
+					if got != want {
+						return fmt.Errorf("the request sent is\n%s\nwant\n%s", got, want)
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
+
+// A rejection stops the change: the resource is not created, and the error
+// quotes the answer and the reviewer's email.
+func TestAccApprovalAction_rejectedBeforeCreate(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerAfter(s, "reject", 200*time.Millisecond)
+	cfg := approvalConfig(s, loopID, "v1.4.2", `    context = jsonencode({ release = "v1.4.2" })`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Change not approved.*Reviewer\s+owner@example.com\s+\(user\s+[0-9a-f]{24}\)\s+answered\s+"reject".*accepts\s+only\s+"approve"`),
+			},
+			{
+				// Nothing was created, and the request was answered once.
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectPriorDeploy(""),
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerRequests(s, "completed=reject") }),
+				}},
+			},
+		},
+	})
+}
+
+// A rejected update leaves the resource as it was.
+func TestAccApprovalAction_rejectedBeforeUpdate(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerByRelease(s, map[string]string{"v1.4.2": "approve", "v1.5.0": "reject"})
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: approvalConfig(s, loopID, "v1.4.2", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+				},
+			},
+			{
+				Config:      approvalConfig(s, loopID, "v1.5.0", ""),
+				ExpectError: regexp.MustCompile(`(?s)Change not approved.*answered\s+"reject"`),
+			},
+			{
+				Config:             approvalConfig(s, loopID, "v1.5.0", ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectPriorDeploy("v1.4.2"),
+					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+					planCheckFunc(func(*tfjson.Plan) error {
+						return expectServerRequests(s, "completed=approve", "completed=reject")
+					}),
+				}},
+			},
+		},
+	})
+}
+
+// Silence: when wait_timeout passes without an answer, the change fails
+// and the request is cancelled on the server, so nobody can approve it
+// afterwards.
+func TestAccApprovalAction_waitTimeoutCancelsRequest(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	cfg := approvalConfig(s, loopID, "v1.4.2", `    wait_timeout = "1s"`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)No answer to approval request.*within\s+wait_timeout\s+\(1s\).*request\s+was\s+cancelled`),
+			},
+			{
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectPriorDeploy(""),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerRequests(s, "cancelled") }),
+				}},
+			},
+		},
+	})
+}
+
+// A timed-out request's default response is judged like an answer:
+// "reject" by default.
+func TestAccApprovalAction_deadlineRecordsDefaultRejection(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	expireRequestsAsTheyArrive(t, s)
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      approvalConfig(s, loopID, "v1.4.2", `    timeout_seconds = 60`),
+			ExpectError: regexp.MustCompile(`(?s)Change not approved.*Nobody\s+answered.*default\s+response\s+"reject"\s+was\s+recorded`),
+		}},
+	})
+}
+
+// Custom options, approve values and default response; every documented
+// limit is checked at plan time, without a single API call.
+func TestAccApprovalAction_planTimeValidation(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	const loopID = "65f1234567890abcdef12345"
+	with := func(extra string) string { return approvalConfig(s, loopID, "v1.4.2", extra) }
+	shipOptions := `    options = [{ value = "ship-it", label = "Ship it" }, { value = "hold", label = "Hold" }]`
+	cases := []struct {
+		name   string
+		config string
+		err    *regexp.Regexp
+	}{
+		{"priority", with(`    priority = "urgent"`), phrase("priority value must be one of")},
+		{"timeout too short", with(`    timeout_seconds = 59`), phrase("timeout_seconds value must be between 60 and 86400, got: 59")},
+		{"timeout too long", with(`    timeout_seconds = 86401`), phrase("value must be between 60 and 86400, got: 86401")},
+		{"long request_text", strings.Replace(with(""), "Deploy **v1.4.2** to production?", strings.Repeat("é", 2001), 1),
+			phrase("must be between 1 and 2000 characters long, but it has 2001")},
+		{"empty loop_id", strings.Replace(with(""), loopID, "", 1), phrase("loop_id string length must be at least 1")},
+		{"context not an object", with(`    context = jsonencode(["a"])`), phrase("Invalid context")},
+		{"wait_timeout", with(`    wait_timeout = "soon"`), phrase("Invalid duration")},
+		{"no options", with(`    options = []`), phrase("options list must contain at least 1 elements")},
+		{"duplicate option values", with(`    options = [{ value = "a" }, { value = "a" }]`), phrase("Duplicate option value")},
+		{"options without approve", with(shipOptions), phrase(`approve_values defaults to ["approve"]`)},
+		{"options without reject", with(shipOptions + "\n    approve_values = [\"ship-it\"]"), phrase(`default_response defaults to "reject"`)},
+		{"approve value that is a label", with(shipOptions + "\n    approve_values = [\"Ship it\"]\n    default_response = \"hold\""),
+			phrase(`"Ship it" is the label of the option whose value is "ship-it"`)},
+		{"default_response that is a label", with(shipOptions + "\n    approve_values = [\"ship-it\"]\n    default_response = \"Hold\""),
+			phrase(`"Hold" is the label of the option whose value is "hold"`)},
+		{"approve value that is no option", with(`    approve_values = ["aprove"]`), phrase(`"aprove" is not the value of any option`)},
+		{"empty approve_values", with(`    approve_values = []`), phrase("approve_values list must contain at least 1 elements")},
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+1)
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, ExpectError: c.err, PlanOnly: true})
+	}
+	// A valid custom configuration plans.
+	steps = append(steps, resource.TestStep{
+		Config:             with(shipOptions + "\n    approve_values = [\"ship-it\"]\n    default_response = \"hold\"\n    priority = \"critical\""),
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   actionVersionChecks,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps:                    steps,
+	})
+	if n := s.TotalCalls(); n != 0 {
+		t.Errorf("validation made %d API calls (%v), want none", n, s.Calls())
+	}
+}
+
+// invokeApproval runs the action's Invoke the way the framework does, with
+// config as the action block's config, and collects its progress messages.
+func invokeApproval(ctx context.Context, t *testing.T, a *ApprovalAction, config map[string]tftypes.Value, onProgress func(string)) diag.Diagnostics {
+	t.Helper()
+	var schemaResp action.SchemaResponse
+	a.Schema(ctx, action.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the action's schema is not an object: %s", schemaResp.Schema.Type())
+	}
+	values := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name, v := range config {
+		values[name] = v
+	}
+	req := action.InvokeRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, values)}}
+	resp := action.InvokeResponse{SendProgress: func(e action.InvokeProgressEvent) { onProgress(e.Message) }}
+	a.Invoke(ctx, req, &resp)
+	return resp.Diagnostics
+}
+
+// newTestApproval returns the action configured against a fresh emulator
+// with a loop of two active members.
+func newTestApproval(t *testing.T) (*ApprovalAction, *testServer, string) {
+	t.Helper()
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	c, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &ApprovalAction{progressEvery: approvalProgressEvery}
+	a.data = &providerData{client: c, loops: directLoopReader{client: c}, claims: newClaimSet()}
+	return a, s, loopID
+}
+
+// Ctrl-C: when Terraform cancels the invocation while it waits, the request
+// is cancelled on the server with a context of its own.
+func TestApprovalActionInterruptCancelsRequest(t *testing.T) {
+	a, s, loopID := newTestApproval(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var messages []string
+	diags := invokeApproval(ctx, t, a, map[string]tftypes.Value{
+		"loop_id":      tftypes.NewValue(tftypes.String, loopID),
+		"request_text": tftypes.NewValue(tftypes.String, "Deploy?"),
+	}, func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		messages = append(messages, msg)
+		if strings.HasPrefix(msg, "Sent request") {
+			cancel() // The user presses Ctrl-C once the reviewers were asked.
+		}
+	})
+	if !diags.HasError() || diags[0].Summary() != "Waiting for approval interrupted" ||
+		!strings.Contains(diags[0].Detail(), "The request was cancelled, so no reviewer can approve it") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if err := expectServerRequests(s, "cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(messages) == 0 || !strings.Contains(messages[0], `of loop "Production On-Call": owner@example.com, oncall@example.com.`) ||
+		!strings.Contains(messages[0], `Waiting up to 1h0m0s for an answer; "approve" approves.`) {
+		t.Errorf("progress %q does not say who was asked", messages)
+	}
+}
+
+// While it waits, the action reports status changes and a line at least
+// every progress interval, and names the reviewer who approved.
+func TestApprovalActionProgress(t *testing.T) {
+	a, s, loopID := newTestApproval(t)
+	a.progressEvery = 50 * time.Millisecond
+	var mu sync.Mutex
+	var messages []string
+	stillWaiting := 0
+	diags := invokeApproval(context.Background(), t, a, map[string]tftypes.Value{
+		"loop_id":      tftypes.NewValue(tftypes.String, loopID),
+		"request_text": tftypes.NewValue(tftypes.String, "Deploy?"),
+	}, func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		messages = append(messages, msg)
+		id := s.Requests()[0].ID
+		switch {
+		case strings.HasPrefix(msg, "Sent request"):
+			if err := s.ClaimRequest(id); err != nil {
+				t.Error(err)
+			}
+		case strings.HasPrefix(msg, "Still waiting") && strings.Contains(msg, "(claimed)"):
+			// The reviewer answers once two reminders about the claimed
+			// request have gone out.
+			if stillWaiting++; stillWaiting == 2 {
+				if err := s.RespondToRequest(id, "approve"); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	})
+	if diags.HasError() {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	text := strings.Join(messages, "\n")
+	for _, want := range []string{"was claimed: a reviewer is looking at it", "Still waiting for an answer to request",
+		"(claimed) after", `answered "approve"`, "Approved: Reviewer owner@example.com"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("progress lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// terraform-plugin-testing has no way to run `terraform apply -invoke` or
+// to interrupt a run, so the tests below drive the CLI themselves, with the
+// provider served in-process as terraform-plugin-testing does.
+
+// cliForActions returns the terraform CLI of the acceptance tests, and
+// skips unless it runs actions.
+func cliForActions(t *testing.T) string {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test; set %s=1 to run it", resource.EnvTfAcc)
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no terraform CLI: set TF_ACC_TERRAFORM_PATH")
+		}
+	}
+	out, err := exec.Command(bin, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	if ver, err := version.NewVersion(v.Version); err != nil || ver.LessThan(tfversion.Version1_14_0) {
+		t.Skipf("Terraform CLI version %s runs no actions (1.14.0 or later needed): skipping test", v.Version)
+	}
+	return bin
+}
+
+// cliRun is a terraform working directory whose CLI reaches the provider
+// served by this test process.
+type cliRun struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+func newCLIRun(t *testing.T, config string) *cliRun {
+	t.Helper()
+	bin := cliForActions(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(dir, "terraform.rc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	reattach := make(chan *plugin.ReattachConfig)
+	closed := make(chan struct{})
+	served := make(chan error, 1)
+	go func() {
+		served <- tf6server.Serve("registry.terraform.io/hashicorp/hitl", providerserver.NewProtocol6(New("test")()),
+			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t))
+	}()
+	var cfg *plugin.ReattachConfig
+	select {
+	case cfg = <-reattach:
+	case err := <-served:
+		cancel()
+		t.Fatalf("serving the provider: %v", err)
+	}
+	t.Cleanup(func() { cancel(); <-closed })
+	info, err := json.Marshal(map[string]any{"registry.terraform.io/hashicorp/hitl": map[string]any{
+		"Protocol": cfg.Protocol, "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": cfg.Test,
+		"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &cliRun{t: t, bin: bin, dir: dir, env: append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+string(info), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1", "TF_INPUT=0")}
+	r.run("init", "-no-color")
+	return r
+}
+
+func (r *cliRun) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(r.bin, args...)
+	cmd.Dir = r.dir
+	cmd.Env = r.env
+	return cmd
+}
+
+// run runs a command that must succeed and returns its output.
+func (r *cliRun) run(args ...string) string {
+	r.t.Helper()
+	out, err := r.command(args...).CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// fail runs a command that must fail and returns its output.
+func (r *cliRun) fail(args ...string) string {
+	r.t.Helper()
+	out, err := r.command(args...).CombinedOutput()
+	if err == nil {
+		r.t.Fatalf("terraform %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
+	}
+	return string(out)
+}
+
+// `terraform apply -invoke` runs the action alone: an approval succeeds, a
+// rejection fails, and no resource is touched either way.
+func TestAccApprovalAction_invoke(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	answerByRelease(s, map[string]string{"v1.4.2": "approve", "v1.5.0": "reject"})
+
+	approve := newCLIRun(t, approvalConfig(s, loopID, "v1.4.2", ""))
+	out := approve.run("apply", "-auto-approve", "-no-color", "-invoke=action.hitl_approval.deploy")
+	for _, want := range []string{`"Production On-Call": owner@example.com, oncall@example.com`,
+		`Approved: Reviewer owner@example.com`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("apply -invoke output lacks %q:\n%s", want, out)
+		}
+	}
+	if state := approve.run("state", "list"); strings.TrimSpace(state) != "" {
+		t.Errorf("apply -invoke changed the state:\n%s", state)
+	}
+
+	reject := newCLIRun(t, approvalConfig(s, loopID, "v1.5.0", ""))
+	out = reject.fail("apply", "-auto-approve", "-no-color", "-invoke=action.hitl_approval.deploy")
+	if !phrase(`Change not approved`).MatchString(out) || !phrase(`answered "reject"`).MatchString(out) {
+		t.Errorf("apply -invoke of a rejected approval:\n%s", out)
+	}
+	if err := expectServerRequests(s, "completed=approve", "completed=reject"); err != nil {
+		t.Error(err)
+	}
+}
+
+// Ctrl-C while the action waits: Terraform stops, the change is not made,
+// and the request is cancelled on the server, so nobody can approve it.
+func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	r := newCLIRun(t, approvalConfig(s, loopID, "v1.4.2", ""))
+
+	cmd := r.command("apply", "-auto-approve", "-no-color")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	interrupted := false
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		// The user presses Ctrl-C once the reviewers were asked.
+		if !interrupted && strings.Contains(lines.Text(), "Sent request") {
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			interrupted = true
+		}
+	}
+	err = cmd.Wait()
+	if !interrupted || err == nil {
+		t.Fatalf("interrupted: %v, exit: %v; output:\n%s", interrupted, err, out.String())
+	}
+	// Terraform reports the interrupt itself ("execution halted"), not the
+	// action's diagnostics.
+	if !strings.Contains(out.String(), "Interrupt received") {
+		t.Errorf("output does not show the interrupt:\n%s", out.String())
+	}
+	if err := expectServerRequests(s, "cancelled"); err != nil {
+		t.Errorf("%v; output:\n%s", err, out.String())
+	}
+	if state := r.run("state", "list"); strings.TrimSpace(state) != "" {
+		t.Errorf("the interrupted apply changed the state:\n%s", state)
+	}
+}
+
+// exampleConfigDir copies files from examples/ into a fresh directory, the
+// way a user combines the snippets of the documentation, and points them at
+// s without touching the environment: the provider block gets the server's
+// URL and key, and the provider is declared under the namespace the tests
+// serve it as. extra is one more file of configuration.
+func exampleConfigDir(t *testing.T, s *testServer, extra string, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := string(b)
+		for _, edit := range [][2]string{
+			{`source  = "hitl-sh/hitl"`, `source  = "hashicorp/hitl"`},
+			{"provider \"hitl\" {}\n", s.providerBlock()},
+		} {
+			content = strings.ReplaceAll(content, edit[0], edit[1])
+		}
+		if err := os.WriteFile(filepath.Join(dir, strings.ReplaceAll(f, "/", "_")), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if extra != "" {
+		if err := os.WriteFile(filepath.Join(dir, "extra.tf"), []byte(extra), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// examples/approval-gate/action: a rejected new release leaves the running
+// one in place, and an approved one replaces it.
+func TestAccApprovalAction_approvalGateExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject", "v1.6.1": "approve"})
+	dir := exampleConfigDir(t, s, "", "approval-gate/action/main.tf")
+	step := func(release string) resource.TestStep {
+		return resource.TestStep{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
+		}
+	}
+	deployed := func(release string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact(release))}
+	}
+	approved := step("v1.5.0")
+	approved.ConfigStateChecks = deployed("v1.5.0")
+	rejected := step("v1.6.0")
+	rejected.ExpectError = regexp.MustCompile(`(?s)Change not approved.*answered\s+"reject"`)
+	still := step("v1.6.0")
+	still.PlanOnly, still.ExpectNonEmptyPlan = true, true
+	still.ConfigPlanChecks.PostApplyPostRefresh = []plancheck.PlanCheck{
+		expectPriorDeploy("v1.5.0"),
+		plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionUpdate),
+	}
+	next := step("v1.6.1")
+	next.ConfigStateChecks = append(deployed("v1.6.1"), stateCheckFunc(func(*tfjson.State) error {
+		return expectServerRequests(s, "completed=approve", "completed=reject", "completed=approve")
+	}))
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: actionVersionChecks,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.Loops()); n != 0 {
+				return fmt.Errorf("destroy left %d loops", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{approved, rejected, still, next},
+	})
+}
+
+// examples/actions/hitl_approval/action.tf, with a loop looked up as the
+// documentation's data source example does: the triggered approval lets
+// the deploy go ahead, and the fully configured one plans.
+func TestAccApprovalAction_documentationExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	s.createLoopOutside(t, s.APIKey(), hitl.CreateLoopInput{Name: "Production On-Call", Icon: "shield-check"})
+	answerAfter(s, "approve", 200*time.Millisecond)
+	dir := exampleConfigDir(t, s, `
+data "hitl_loop" "oncall" {
+  name = "Production On-Call"
+}
+
+variable "release" {
+  type    = string
+  default = "v1.4.2"
+}
+`, "provider/provider.tf", "actions/hitl_approval/action.tf")
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: actionVersionChecks,
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
+				stateCheckFunc(func(*tfjson.State) error { return expectServerRequests(s, "completed=approve") }),
+			},
+		}},
+	})
+}
