@@ -20,6 +20,10 @@ import (
 // address, hitl-sh/hitl.
 const ProviderNamespace = "hitl-sh"
 
+// ProviderAddress is the provider's full address on the Terraform registry,
+// under which a test that drives the CLI itself serves the provider.
+const ProviderAddress = "registry.terraform.io/" + ProviderNamespace + "/hitl"
+
 // RequiredProviders declares the provider's source address, as users'
 // configurations and the examples do.
 const RequiredProviders = `terraform {

@@ -33,6 +33,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -495,7 +496,7 @@ func newCLIRun(t *testing.T, config string) *cliRun {
 	closed := make(chan struct{})
 	served := make(chan error, 1)
 	go func() {
-		served <- tf6server.Serve("registry.terraform.io/hashicorp/hitl", providerserver.NewProtocol6(New("test")()),
+		served <- tf6server.Serve(acctest.ProviderAddress, providerserver.NewProtocol6(New("test")()),
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t))
 	}()
@@ -507,7 +508,7 @@ func newCLIRun(t *testing.T, config string) *cliRun {
 		t.Fatalf("serving the provider: %v", err)
 	}
 	t.Cleanup(func() { cancel(); <-closed })
-	info, err := json.Marshal(map[string]any{"registry.terraform.io/hashicorp/hitl": map[string]any{
+	info, err := json.Marshal(map[string]any{acctest.ProviderAddress: map[string]any{
 		"Protocol": cfg.Protocol, "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": cfg.Test,
 		"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
 	}})
@@ -625,30 +626,11 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	}
 }
 
-// exampleConfigDir copies files from examples/ into a fresh directory, the
-// way a user combines the snippets of the documentation, and points them at
-// s without touching the environment: the provider block gets the server's
-// URL and key, and the provider is declared under the namespace the tests
-// serve it as. extra is one more file of configuration.
+// exampleConfigDir composes examples as composeExamples does, with extra as
+// one more file of configuration.
 func exampleConfigDir(t *testing.T, s *testServer, extra string, files ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", filepath.FromSlash(f)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		content := string(b)
-		for _, edit := range [][2]string{
-			{`source  = "hitl-sh/hitl"`, `source  = "hashicorp/hitl"`},
-			{"provider \"hitl\" {}\n", s.providerBlock()},
-		} {
-			content = strings.ReplaceAll(content, edit[0], edit[1])
-		}
-		if err := os.WriteFile(filepath.Join(dir, strings.ReplaceAll(f, "/", "_")), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := composeExamples(t, s, files...)
 	if extra != "" {
 		if err := os.WriteFile(filepath.Join(dir, "extra.tf"), []byte(extra), 0o600); err != nil {
 			t.Fatal(err)
