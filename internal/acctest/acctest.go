@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/mitchellh/go-testing-interface"
 )
 
 // Environment variables of terraform-plugin-testing and the CLIs.
@@ -167,8 +168,9 @@ func ParseVersion(path, output string) (CLI, error) {
 // terraform-plugin-testing does, so that CLI commands a test runs itself
 // reattach to it. It returns the value of TF_REATTACH_PROVIDERS, which
 // offers the provider as host/namespace/name, and a channel closed once
-// the server has stopped.
-func ServeProvider(ctx context.Context, address string, factory func() tfprotov6.ProviderServer) (string, <-chan struct{}, error) {
+// the server has stopped. The provider's logs go to the test's log sink,
+// as under terraform-plugin-testing (TF_ACC_LOG_PATH and friends).
+func ServeProvider(ctx context.Context, t testing.T, address string, factory func() tfprotov6.ProviderServer) (string, <-chan struct{}, error) {
 	name := address[strings.LastIndex(address, "/")+1:]
 	configCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
@@ -178,6 +180,7 @@ func ServeProvider(ctx context.Context, address string, factory func() tfprotov6
 			tf6server.WithDebug(ctx, configCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})),
 			tf6server.WithoutLogStderrOverride(),
+			tf6server.WithLoggingSink(t),
 		)
 	}()
 	var cfg *plugin.ReattachConfig

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,7 +29,10 @@ const (
 	envBaseURL = "HITL_BASE_URL"
 )
 
-var _ provider.Provider = &HITLProvider{}
+var (
+	_ provider.Provider                  = &HITLProvider{}
+	_ provider.ProviderWithListResources = &HITLProvider{}
+)
 
 // HITLProvider is the provider implementation.
 type HITLProvider struct {
@@ -181,6 +185,7 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 func stringOrEnv(v types.String, env string) string {
@@ -211,5 +216,12 @@ func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewLoopsDataSource,
 		NewAPIKeyDataSource,
 		NewRequestDataSource,
+	}
+}
+
+// ListResources are what `terraform query` lists (Terraform 1.14 and later).
+func (p *HITLProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewLoopListResource,
 	}
 }

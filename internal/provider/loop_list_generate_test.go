@@ -1,0 +1,171 @@
+package provider
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
+// cliRun runs the CLI under test in a working directory, with the provider
+// served in-process. terraform-plugin-testing cannot run
+// `terraform query -generate-config-out`, so this test drives the CLI
+// itself, the way a user would.
+type cliRun struct {
+	t        *testing.T
+	dir      string
+	reattach string
+}
+
+// run runs the CLI with args and returns its output and exit code; a
+// failure to start it ends the test.
+func (c cliRun) run(args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.CommandContext(c.t.Context(), testCLI.Path, args...)
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+c.reattach, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	c.t.Fatalf("%s %s: %v", testCLI.Path, strings.Join(args, " "), err)
+	return "", 0
+}
+
+// mustRun runs the CLI and ends the test unless it succeeds.
+func (c cliRun) mustRun(args ...string) string {
+	c.t.Helper()
+	out, code := c.run(args...)
+	if code != 0 {
+		c.t.Fatalf("%s %s exited with %d:\n%s", filepath.Base(testCLI.Path), strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// `terraform query -generate-config-out` writes a resource block and an
+// identity import block for each listed loop; `terraform apply` imports
+// them all without creating or changing anything, and the plan after is
+// empty.
+func TestAccLoopListResource_generateConfig(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	if testCLI.OpenTofu || !testCLI.AtLeast(1, 14) {
+		t.Skipf("terraform query needs Terraform 1.14 or later; the CLI under test is %s", testCLI.Name())
+	}
+	t.Parallel()
+
+	s := newTestServer(t, emulator.Config{})
+	ids := map[string]string{}
+	for _, in := range []hitl.CreateLoopInput{
+		{Name: "prod-api", Description: "Answers of the API", Icon: "eye"},
+		{Name: "prod-web", Description: "Line one\nline \"two\"", Icon: "star"},
+		{Name: "dev-sandbox", Icon: "beaker"},
+	} {
+		ids[in.Name] = s.createLoopOutside(t, s.APIKey(), in)
+	}
+
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("main.tf", `terraform {
+  required_providers {
+    hitl = {
+      source = "hitl-sh/hitl"
+    }
+  }
+}
+
+`+s.providerBlock())
+	write("prod.tfquery.hcl", `list "hitl_loop" "prod" {
+  provider         = hitl
+  include_resource = true
+  config {
+    name_regex = "^prod-"
+  }
+}
+`)
+
+	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, testCLI.RegistryHost()+"/hitl-sh/hitl", providerserver.NewProtocol6(New("test")()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { <-stopped })
+	cli := cliRun{t: t, dir: dir, reattach: reattach}
+
+	cli.mustRun("init", "-no-color", "-input=false")
+	s.ResetCalls()
+	out := cli.mustRun("query", "-no-color", "-generate-config-out=generated.tf")
+	for _, name := range []string{"prod-api", "prod-web"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("terraform query does not list %s:\n%s", name, out)
+		}
+	}
+	if strings.Contains(out, "dev-sandbox") {
+		t.Errorf("terraform query lists dev-sandbox, which name_regex excludes:\n%s", out)
+	}
+	if got := s.Calls(); len(got) != 1 || got["GET /api/loops"] != 1 {
+		t.Errorf("terraform query made the API calls %v, want one GET /api/loops", got)
+	}
+
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatalf("terraform query wrote no configuration: %v\n%s", err, out)
+	}
+	gen := string(generated)
+	if n := strings.Count(gen, `resource "hitl_loop"`); n != 2 {
+		t.Errorf("generated.tf has %d hitl_loop resources, want 2:\n%s", n, gen)
+	}
+	for _, name := range []string{"prod-api", "prod-web"} {
+		idLine := regexp.MustCompile(`(?m)^\s*id\s*=\s*"` + ids[name] + `"`)
+		if !idLine.MatchString(gen) {
+			t.Errorf("generated.tf has no identity import block for %s (%s):\n%s", name, ids[name], gen)
+		}
+	}
+	if strings.Contains(gen, ids["dev-sandbox"]) {
+		t.Errorf("generated.tf imports dev-sandbox:\n%s", gen)
+	}
+
+	out = cli.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+	if !strings.Contains(out, "Apply complete! Resources: 2 imported, 0 added, 0 changed, 0 destroyed.") {
+		t.Errorf("terraform apply did not import exactly the two loops:\n%s", out)
+	}
+	if out, code := cli.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after the import is not empty (exit code %d):\n%s", code, out)
+	}
+	if n := len(s.Loops()); n != 3 {
+		t.Errorf("the server holds %d loops after the import, want the 3 it had", n)
+	}
+	for name, id := range ids {
+		if _, ok := s.Loop(id); !ok {
+			t.Errorf("loop %s (%s) is gone from the server", name, id)
+		}
+	}
+	// The state holds the loops under the names query gave them.
+	state := cli.mustRun("state", "list")
+	if n := strings.Count(state, "hitl_loop."); n != 2 {
+		t.Errorf("terraform state list shows %d loops, want 2:\n%s", n, state)
+	}
+	if t.Failed() {
+		t.Logf("generated.tf:\n%s", gen)
+	}
+}
