@@ -58,7 +58,8 @@ func (c cliRun) mustRun(args ...string) string {
 	return out
 }
 
-// `terraform query -generate-config-out` writes a resource block and an
+// `terraform query -generate-config-out`, with the list block of
+// examples/list-resources/hitl_loop, writes a resource block and an
 // identity import block for each listed loop; `terraform apply` imports
 // them all without creating or changing anything, and the plan after is
 // empty.
@@ -96,14 +97,13 @@ func TestAccLoopListResource_generateConfig(t *testing.T) {
 }
 
 `+s.providerBlock())
-	write("prod.tfquery.hcl", `list "hitl_loop" "prod" {
-  provider         = hitl
-  include_resource = true
-  config {
-    name_regex = "^prod-"
-  }
-}
-`)
+	// The documentation's example, unchanged: it lists the loops whose
+	// name starts with prod-.
+	example, err := os.ReadFile(filepath.Join("..", "..", "examples", "list-resources", "hitl_loop", "list-resource.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("list-resource.tfquery.hcl", string(example))
 
 	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, testCLI.RegistryHost()+"/hitl-sh/hitl", providerserver.NewProtocol6(New("test")()))
 	if err != nil {

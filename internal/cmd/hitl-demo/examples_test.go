@@ -223,3 +223,76 @@ func TestAccExample_importBlock(t *testing.T) {
 		},
 	})
 }
+
+// TestAccExample_importByIdentity imports an existing loop with
+// examples/resources/hitl_loop/import-by-identity.tf, its id replaced by
+// the loop's: nothing to change, the identity in state, and an empty plan
+// once the import block is gone. It runs in parallel with the others, so
+// the credentials go into the example's provider block instead of the
+// environment.
+func TestAccExample_importByIdentity(t *testing.T) {
+	e := emulator.New(emulator.Config{})
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	baseURL := srv.URL + "/v1"
+	client, err := hitl.New(e.APIKey(), hitl.WithBaseURL(baseURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := client.CreateLoop(t.Context(), hitl.CreateLoopInput{
+		Name:        "Content Moderation",
+		Description: "Review user posts that the automatic filter flagged: approve, remove or escalate.",
+		Icon:        "shield-check",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const exampleID = "65f1234567890abcdef12345"
+	edit := func(name, content string) string {
+		switch name {
+		case "provider/provider.tf":
+			const block = `provider "hitl" {}`
+			if !strings.Contains(content, block) {
+				t.Fatalf("%s no longer holds %s; update this test", name, block)
+			}
+			return strings.Replace(content, block, fmt.Sprintf("provider \"hitl\" {\n  base_url = %q\n  api_key  = %q\n}", baseURL, e.APIKey()), 1)
+		case "resources/hitl_loop/import-by-identity.tf":
+			if !strings.Contains(content, exampleID) {
+				t.Fatalf("%s no longer holds the id %s; update this test", name, exampleID)
+			}
+			return strings.ReplaceAll(content, exampleID, created.Loop.ID)
+		}
+		return content
+	}
+	files := []string{"provider/provider.tf", "resources/hitl_loop/resource.tf"}
+	dir := composeExample(t, edit, append(files, "resources/hitl_loop/import-by-identity.tf")...)
+	withoutImport := composeExample(t, edit, files...)
+	const addr = "hitl_loop.content_moderation"
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:           checkNoLoopsLeft(e),
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: providerFactories(),
+				ConfigDirectory:          config.StaticDirectory(dir),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(created.Loop.ID)),
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.StringExact(created.Loop.ID)}),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.Null()),
+					expectLoopsOnServer(e, "Content Moderation"),
+				},
+			},
+			{
+				ProtoV6ProviderFactories: providerFactories(),
+				ConfigDirectory:          config.StaticDirectory(withoutImport),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}

@@ -5,10 +5,17 @@ import (
 	"os"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 )
 
 func TestMain(m *testing.M) {
+	// The examples declare source = "hitl-sh/hitl": offer the in-process
+	// provider under that namespace unless told otherwise.
+	if os.Getenv(resource.EnvTfAccProviderNamespace) == "" {
+		_ = os.Setenv(resource.EnvTfAccProviderNamespace, "hitl-sh")
+	}
 	// Fit the environment to the CLI under test (OpenTofu needs its own
 	// registry host), so that a plain `go test` works under any CLI.
 	_, cleanup, err := acctest.PrepareEnv()
