@@ -12,13 +12,10 @@ import (
 // by TestMain; zero without TF_ACC.
 var testCLI acctest.CLI
 
-// skipUnderOpenTofu skips a test under OpenTofu, whose versions do not
-// line up with Terraform's: OpenTofu 1.12 does not have every feature of
-// Terraform 1.12. tfversion checks only compare version numbers.
-func skipUnderOpenTofu(feature string) tfversion.TerraformVersionCheck {
-	return openTofuCheck(feature)
-}
-
+// openTofuCheck skips a test under OpenTofu, whose versions do not line up
+// with Terraform's: OpenTofu 1.12 does not have every feature of Terraform
+// 1.12, and tfversion checks only compare version numbers. Its value names
+// the feature.
 type openTofuCheck string
 
 func (c openTofuCheck) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {

@@ -24,7 +24,7 @@ import (
 func queryChecks() []tfversion.TerraformVersionCheck {
 	return []tfversion.TerraformVersionCheck{
 		tfversion.SkipBelow(tfversion.Version1_14_0),
-		skipUnderOpenTofu("terraform query"),
+		openTofuCheck("terraform query"),
 	}
 }
 

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -242,14 +241,4 @@ func objectNesting(n tfprotov6.SchemaObjectNestingMode) tfjson.SchemaNestingMode
 		tfprotov6.SchemaObjectNestingModeSet:    tfjson.SchemaNestingModeSet,
 		tfprotov6.SchemaObjectNestingModeMap:    tfjson.SchemaNestingModeMap,
 	}[n]
-}
-
-// sortedKeys is used by the tests to report differences in a stable order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
