@@ -108,12 +108,13 @@ func PrepareEnv() (CLI, func(), error) {
 
 	path := os.Getenv(envTerraformPath)
 	if path == "" {
-		p, err := exec.LookPath("terraform")
-		if err != nil {
-			// terraform-plugin-testing reports the missing CLI itself.
-			return CLI{}, cleanup, nil
+		if p, err := exec.LookPath("terraform"); err == nil {
+			path = p
 		}
-		path = p
+	}
+	if path == "" {
+		// terraform-plugin-testing reports the missing CLI itself.
+		return CLI{}, cleanup, nil
 	}
 	cli, err := Identify(context.Background(), path)
 	if err != nil {

@@ -25,9 +25,11 @@ import (
 var (
 	// Top-level results are not indented; subtests' are.
 	testResult = regexp.MustCompile(`^--- (PASS|FAIL|SKIP): (\S+) \(`)
-	pkgFailed  = regexp.MustCompile(`^(FAIL\s+\S+|FAIL$|panic: )`)
-	pkgOK      = regexp.MustCompile(`^ok\s+\S+`)
-	progress   = regexp.MustCompile(`^=== (RUN|PAUSE|CONT|NAME)\s`)
+	// A failed package, a panic, or a failed make target when the output
+	// of a whole make run comes through.
+	pkgFailed = regexp.MustCompile(`^(FAIL\s+\S+|FAIL$|panic: |make(\[\d+\])?: \*\*\* )`)
+	pkgOK     = regexp.MustCompile(`^ok\s+\S+`)
+	progress  = regexp.MustCompile(`^=== (RUN|PAUSE|CONT|NAME)\s`)
 )
 
 func main() {

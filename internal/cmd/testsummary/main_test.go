@@ -47,6 +47,10 @@ func TestSummarize(t *testing.T) {
 	if err != nil || !ok.ok() {
 		t.Errorf("a passing run is not ok: %v", err)
 	}
+	failedMake, _ := summarize(strings.NewReader("--- PASS: TestAccA (1.00s)\nok  \texample.com/p\t1.0s\nmake[1]: *** [GNUmakefile:83: lint] Error 1\n"), &out, "TestAcc")
+	if failedMake.ok() {
+		t.Error("a run whose make target failed is ok")
+	}
 	empty, _ := summarize(strings.NewReader(""), &out, "TestAcc")
 	if empty.ok() {
 		t.Error("an empty run is ok")
