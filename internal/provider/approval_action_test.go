@@ -3,10 +3,8 @@ package provider
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,15 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/go-version"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -33,7 +26,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -440,113 +432,13 @@ func TestApprovalActionProgress(t *testing.T) {
 // to interrupt a run, so the tests below drive the CLI themselves, with the
 // provider served in-process as terraform-plugin-testing does.
 
-// cliForActions returns the terraform CLI of the acceptance tests, and
-// skips unless it runs actions.
-func cliForActions(t *testing.T) string {
-	t.Helper()
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test; set %s=1 to run it", resource.EnvTfAcc)
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform CLI: set TF_ACC_TERRAFORM_PATH")
-		}
-	}
-	out, err := exec.Command(bin, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	if ver, err := version.NewVersion(v.Version); err != nil || ver.LessThan(tfversion.Version1_14_0) {
-		t.Skipf("Terraform CLI version %s runs no actions (1.14.0 or later needed): skipping test", v.Version)
-	}
-	return bin
-}
-
-// cliRun is a terraform working directory whose CLI reaches the provider
-// served by this test process.
-type cliRun struct {
-	t   *testing.T
-	bin string
-	dir string
-	env []string
-}
-
+// newCLIRun runs config with the CLI under test, which must run actions.
 func newCLIRun(t *testing.T, config string) *cliRun {
 	t.Helper()
-	bin := cliForActions(t)
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
+	if testCLI.OpenTofu || !testCLI.AtLeast(1, 14) {
+		t.Skipf("actions need Terraform 1.14 or later; the CLI under test is %s", testCLI.Name())
 	}
-	cliConfig := filepath.Join(dir, "terraform.rc")
-	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	reattach := make(chan *plugin.ReattachConfig)
-	closed := make(chan struct{})
-	served := make(chan error, 1)
-	go func() {
-		served <- tf6server.Serve(acctest.ProviderAddress, providerserver.NewProtocol6(New("test")()),
-			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithLoggingSink(t))
-	}()
-	var cfg *plugin.ReattachConfig
-	select {
-	case cfg = <-reattach:
-	case err := <-served:
-		cancel()
-		t.Fatalf("serving the provider: %v", err)
-	}
-	t.Cleanup(func() { cancel(); <-closed })
-	info, err := json.Marshal(map[string]any{acctest.ProviderAddress: map[string]any{
-		"Protocol": cfg.Protocol, "ProtocolVersion": cfg.ProtocolVersion, "Pid": cfg.Pid, "Test": cfg.Test,
-		"Addr": map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &cliRun{t: t, bin: bin, dir: dir, env: append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+string(info), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1", "TF_INPUT=0")}
-	r.run("init", "-no-color")
-	return r
-}
-
-func (r *cliRun) command(args ...string) *exec.Cmd {
-	cmd := exec.Command(r.bin, args...)
-	cmd.Dir = r.dir
-	cmd.Env = r.env
-	return cmd
-}
-
-// run runs a command that must succeed and returns its output.
-func (r *cliRun) run(args ...string) string {
-	r.t.Helper()
-	out, err := r.command(args...).CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// fail runs a command that must fail and returns its output.
-func (r *cliRun) fail(args ...string) string {
-	r.t.Helper()
-	out, err := r.command(args...).CombinedOutput()
-	if err == nil {
-		r.t.Fatalf("terraform %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
-	}
-	return string(out)
+	return initCLI(t, config)
 }
 
 // `terraform apply -invoke` runs the action alone: an approval succeeds, a
@@ -558,19 +450,19 @@ func TestAccApprovalAction_invoke(t *testing.T) {
 	answerByRelease(s, map[string]string{"v1.4.2": "approve", "v1.5.0": "reject"})
 
 	approve := newCLIRun(t, approvalConfig(s, loopID, "v1.4.2", ""))
-	out := approve.run("apply", "-auto-approve", "-no-color", "-invoke=action.hitl_approval.deploy")
+	out := approve.mustRun("apply", "-auto-approve", "-no-color", "-invoke=action.hitl_approval.deploy")
 	for _, want := range []string{`"Production On-Call": owner@example.com, oncall@example.com`,
 		`Approved: Reviewer owner@example.com`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("apply -invoke output lacks %q:\n%s", want, out)
 		}
 	}
-	if state := approve.run("state", "list"); strings.TrimSpace(state) != "" {
+	if state := approve.mustRun("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("apply -invoke changed the state:\n%s", state)
 	}
 
 	reject := newCLIRun(t, approvalConfig(s, loopID, "v1.5.0", ""))
-	out = reject.fail("apply", "-auto-approve", "-no-color", "-invoke=action.hitl_approval.deploy")
+	out = reject.mustFail("apply", "-auto-approve", "-no-color", "-invoke=action.hitl_approval.deploy")
 	if !phrase(`Change not approved`).MatchString(out) || !phrase(`answered "reject"`).MatchString(out) {
 		t.Errorf("apply -invoke of a rejected approval:\n%s", out)
 	}
@@ -621,7 +513,7 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	if err := expectServerRequests(s, "cancelled"); err != nil {
 		t.Errorf("%v; output:\n%s", err, out.String())
 	}
-	if state := r.run("state", "list"); strings.TrimSpace(state) != "" {
+	if state := r.mustRun("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("the interrupted apply changed the state:\n%s", state)
 	}
 }

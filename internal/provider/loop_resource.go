@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -24,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &LoopResource{}
 	_ resource.ResourceWithImportState = &LoopResource{}
+	_ resource.ResourceWithIdentity    = &LoopResource{}
 )
 
 // Default time limits of the loop operations, overridable in `timeouts`.
@@ -151,6 +155,33 @@ func (r *LoopResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 	}
 }
 
+// loopIdentityModel is the identity of a hitl_loop (Terraform 1.12 and
+// later): the loop's id, which is all the API needs to find it.
+type loopIdentityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *LoopResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				Description:       loopDocs.ID,
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// setLoopIdentity sets a loop's identity. identity is nil only when the
+// framework has no identity to fill, which cannot happen for a resource
+// with an identity schema, but costs nothing to tolerate.
+func setLoopIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, loopIdentityModel{ID: id})
+}
+
 func (r *LoopResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -183,6 +214,7 @@ func (r *LoopResource) Create(ctx context.Context, req resource.CreateRequest, r
 		plan.QRCodeURL = types.StringNull()
 		plan.QRCodeBase64 = types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setLoopIdentity(ctx, resp.Identity, plan.ID)...)
 		return
 	case created == nil:
 		return
@@ -196,11 +228,20 @@ func (r *LoopResource) Create(ctx context.Context, req resource.CreateRequest, r
 	plan.QRCodeURL = types.StringValue(created.QRCodeURL)
 	plan.QRCodeBase64 = types.StringValue(created.QRCodeBase64)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setLoopIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *LoopResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state loopResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The identity comes from the id in state, and is set before anything
+	// else: Terraform before 1.12, and state written before the provider
+	// had identities, send none, and the framework rejects a Read that
+	// ends without one, even one that removes a loop deleted meanwhile.
+	resp.Diagnostics.Append(setLoopIdentity(ctx, resp.Identity, state.ID)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
@@ -276,6 +317,7 @@ func (r *LoopResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	plan.setFromAPI(loop)
 	plan.Members, plan.MemberCount, plan.PendingCount = members, memberCount, pendingCount
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setLoopIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -306,5 +348,8 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 }
 
 func (r *LoopResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	// By id (`terraform import`, or an import block's `id`) or by identity
+	// (an import block's `identity`, Terraform 1.12 and later). Read, which
+	// follows, checks that the loop exists and sets the identity.
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }

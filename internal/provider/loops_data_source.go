@@ -16,6 +16,12 @@ import (
 
 var _ datasource.DataSourceWithConfigure = &LoopsDataSource{}
 
+// nameRegexDescription documents the name filter of hitl_loops and of the
+// hitl_loop list resource.
+const nameRegexDescription = "Regular expression in [RE2 syntax](https://github.com/google/re2/wiki/Syntax) that " +
+	"a loop's name must match to be listed; it matches anywhere in the name unless anchored with `^` and `$`. " +
+	"By default every loop is listed."
+
 // LoopsDataSource lists the loops of the API key's account.
 type LoopsDataSource struct {
 	data *providerData
@@ -44,11 +50,9 @@ func (d *LoopsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"regular expression. Loops are ordered by name, then by id.",
 		Attributes: map[string]schema.Attribute{
 			"name_regex": schema.StringAttribute{
-				MarkdownDescription: "Regular expression in [RE2 syntax](https://github.com/google/re2/wiki/Syntax) that " +
-					"a loop's name must match to be listed; it matches anywhere in the name unless anchored with `^` and `$`. " +
-					"By default every loop is listed.",
-				Optional:   true,
-				Validators: []validator.String{validators.Regexp()},
+				MarkdownDescription: nameRegexDescription,
+				Optional:            true,
+				Validators:          []validator.String{validators.Regexp()},
 			},
 			"loops": schema.ListNestedAttribute{
 				MarkdownDescription: "The loops, ordered by name, then by id. Each has the attributes of the `hitl_loop` data source.",
@@ -87,8 +91,20 @@ func (d *LoopsDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error listing loops", err))
 		return
 	}
-	// all may be the shared snapshot: filter into a copy, never sort it
-	// in place.
+	loops := filterLoops(all, nameRegex)
+	state.Loops = make([]loopDataModel, len(loops))
+	state.IDs = make([]string, len(loops))
+	for i := range loops {
+		state.Loops[i].setFromAPI(&loops[i])
+		state.IDs[i] = loops[i].ID
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// filterLoops returns the loops whose name matches nameRegex (all of them
+// when it is nil), ordered by name, then by id. all may be the shared
+// snapshot: it is filtered into a copy, never sorted in place.
+func filterLoops(all []hitl.Loop, nameRegex *regexp.Regexp) []hitl.Loop {
 	loops := make([]hitl.Loop, 0, len(all))
 	for _, l := range all {
 		if nameRegex == nil || nameRegex.MatchString(l.Name) {
@@ -103,12 +119,5 @@ func (d *LoopsDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		}
 		return loops[i].ID < loops[j].ID
 	})
-
-	state.Loops = make([]loopDataModel, len(loops))
-	state.IDs = make([]string, len(loops))
-	for i := range loops {
-		state.Loops[i].setFromAPI(&loops[i])
-		state.IDs[i] = loops[i].ID
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	return loops
 }

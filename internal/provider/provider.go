@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -30,8 +31,9 @@ const (
 )
 
 var (
-	_ provider.Provider            = &HITLProvider{}
-	_ provider.ProviderWithActions = &HITLProvider{}
+	_ provider.Provider                  = &HITLProvider{}
+	_ provider.ProviderWithActions       = &HITLProvider{}
+	_ provider.ProviderWithListResources = &HITLProvider{}
 )
 
 // HITLProvider is the provider implementation.
@@ -196,6 +198,7 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func stringOrEnv(v types.String, env string) string {
@@ -234,5 +237,12 @@ func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSour
 func (p *HITLProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{
 		NewApprovalAction,
+	}
+}
+
+// ListResources are what `terraform query` lists (Terraform 1.14 and later).
+func (p *HITLProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewLoopListResource,
 	}
 }

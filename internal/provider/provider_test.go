@@ -68,6 +68,16 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
+	// Fit the environment to the CLI under test (OpenTofu needs its own
+	// registry host), so that a plain `go test` works under any CLI.
+	cli, cleanup, err := acctest.PrepareEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testCLI = cli
 	acctest.UseProviderSource()
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }

@@ -59,12 +59,6 @@ func startEmulator(t *testing.T) *exampleServer {
 	return &exampleServer{Emulator: e, URL: srv.URL + "/v1"}
 }
 
-func TestMain(m *testing.M) {
-	// The examples name the provider hitl-sh/hitl.
-	acctest.UseProviderSource()
-	os.Exit(m.Run())
-}
-
 // providerFactories serve the provider in-process. They are given to each
 // step rather than to the test case because the examples hold their own
 // provider block, which terraform-plugin-testing counts as step-level
@@ -211,6 +205,69 @@ func TestAccExample_importBlock(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.Null()),
 					expectLoopsOnServer(e.Emulator, "Content Moderation"),
 				},
+			},
+		},
+	})
+}
+
+// TestAccExample_importByIdentity imports an existing loop with
+// examples/resources/hitl_loop/import-by-identity.tf, its id replaced by
+// the loop's: nothing to change, the identity in state, and an empty plan
+// once the import block is gone. It runs in parallel with the others, so
+// the credentials go into the example's provider block instead of the
+// environment.
+func TestAccExample_importByIdentity(t *testing.T) {
+	e := startEmulator(t)
+	client, err := hitl.New(e.APIKey(), hitl.WithBaseURL(e.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := client.CreateLoop(t.Context(), hitl.CreateLoopInput{
+		Name:        "Content Moderation",
+		Description: "Review user posts that the automatic filter flagged: approve, remove or escalate.",
+		Icon:        "shield-check",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const exampleID = "65f1234567890abcdef12345"
+	edit := func(name, content string) string {
+		if name == "resources/hitl_loop/import-by-identity.tf" {
+			if !strings.Contains(content, exampleID) {
+				t.Fatalf("%s no longer holds the id %s; update this test", name, exampleID)
+			}
+			return strings.ReplaceAll(content, exampleID, created.Loop.ID)
+		}
+		return content
+	}
+	files := []string{"provider/provider.tf", "resources/hitl_loop/resource.tf"}
+	dir := e.composeExample(t, edit, append(files, "resources/hitl_loop/import-by-identity.tf")...)
+	withoutImport := e.composeExample(t, edit, files...)
+	const addr = "hitl_loop.content_moderation"
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:           checkNoLoopsLeft(e.Emulator),
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: providerFactories(),
+				ConfigDirectory:          config.StaticDirectory(dir),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(created.Loop.ID)),
+					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.StringExact(created.Loop.ID)}),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.Null()),
+					expectLoopsOnServer(e.Emulator, "Content Moderation"),
+				},
+			},
+			{
+				ProtoV6ProviderFactories: providerFactories(),
+				ConfigDirectory:          config.StaticDirectory(withoutImport),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
 			},
 		},
 	})

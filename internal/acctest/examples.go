@@ -1,9 +1,3 @@
-// Package acctest holds what the acceptance tests of several packages share:
-// how the in-process provider is offered to the terraform CLI, and how an
-// example configuration is pointed at a test's own emulator.
-//
-// Tests run in parallel, so nothing here uses environment variables that
-// differ between tests: each configuration names its emulator itself.
 package acctest
 
 import (

@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
+)
+
+// testCLI is the Terraform or OpenTofu CLI the acceptance tests run, found
+// by TestMain; zero without TF_ACC.
+var testCLI acctest.CLI
+
+// openTofuCheck skips a test under OpenTofu, whose versions do not line up
+// with Terraform's: OpenTofu 1.12 does not have every feature of Terraform
+// 1.12, and tfversion checks only compare version numbers. Its value names
+// the feature.
+type openTofuCheck string
+
+func (c openTofuCheck) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if testCLI.OpenTofu {
+		resp.Skip = string(c) + " is tested with Terraform only, not with " + testCLI.Name()
+	}
+}
+
+// cliRun is a working directory in which a test runs the CLI under test
+// itself, with the provider served in-process as terraform-plugin-testing
+// serves it. The framework cannot run `terraform apply -invoke` or
+// `terraform query -generate-config-out`, nor interrupt a command; the
+// tests that need those use this instead.
+type cliRun struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+// startCLI serves the provider for commands run in dir. It skips the test
+// unless acceptance tests are enabled.
+func startCLI(t *testing.T, dir string) *cliRun {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" || testCLI.Path == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and have terraform on PATH or in TF_ACC_TERRAFORM_PATH")
+	}
+	address := testCLI.RegistryHost() + "/" + acctest.ProviderNamespace + "/hitl"
+	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, address, providerserver.NewProtocol6(New("test")()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { <-stopped })
+	return &cliRun{t: t, dir: dir, env: append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+reattach, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")}
+}
+
+// initCLI writes config as main.tf of a fresh directory, serves the
+// provider for it and runs init.
+func initCLI(t *testing.T, config string) *cliRun {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startCLI(t, dir)
+	r.mustRun("init", "-no-color", "-input=false")
+	return r
+}
+
+// command prepares a CLI command in the working directory.
+func (r *cliRun) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(testCLI.Path, args...)
+	cmd.Dir = r.dir
+	cmd.Env = r.env
+	return cmd
+}
+
+// run runs the CLI with args and returns its output and exit code; a
+// failure to start it ends the test.
+func (r *cliRun) run(args ...string) (string, int) {
+	r.t.Helper()
+	var out bytes.Buffer
+	cmd := r.command(args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	r.t.Fatalf("%s %s: %v", testCLI.Path, strings.Join(args, " "), err)
+	return "", 0
+}
+
+// mustRun runs a command that must succeed and returns its output.
+func (r *cliRun) mustRun(args ...string) string {
+	r.t.Helper()
+	out, code := r.run(args...)
+	if code != 0 {
+		r.t.Fatalf("%s %s exited with %d:\n%s", filepath.Base(testCLI.Path), strings.Join(args, " "), code, out)
+	}
+	return out
+}
+
+// mustFail runs a command that must fail and returns its output.
+func (r *cliRun) mustFail(args ...string) string {
+	r.t.Helper()
+	out, code := r.run(args...)
+	if code == 0 {
+		r.t.Fatalf("%s %s succeeded, want a failure:\n%s", filepath.Base(testCLI.Path), strings.Join(args, " "), out)
+	}
+	return out
+}
