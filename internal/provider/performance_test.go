@@ -28,7 +28,9 @@ func expectCalls(s *testServer, want map[string]int) plancheck.PlanCheck {
 // loops takes one list call. Creates, updates and deletes take one call
 // each and nothing else.
 func TestAccLoopResource_callCounts(t *testing.T) {
-	const n = 50
+	// More loops than Terraform refreshes at once (10), so that the
+	// shared list must serve reads that really are concurrent.
+	const n = 25
 	s := newTestServer(t, emulator.Config{})
 	reset := func() { s.ResetCalls() }
 	cfg := func(description string, providerExtra ...string) string {

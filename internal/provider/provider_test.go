@@ -77,6 +77,9 @@ func TestMain(m *testing.M) {
 	}
 	testCLI = cli
 	acctest.UseProviderSource()
+	// As in the released binary: the SDK's TRACE logs cost CPU that the
+	// parallel tests share, and nothing reads them unless TF_LOG is set.
+	QuietDiscardedSDKLogs()
 	code := m.Run()
 	cleanup()
 	os.Exit(code)

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -52,39 +51,6 @@ func expectStateMatchesServer(s *testServer) statecheck.StateCheck {
 		}
 		return nil
 	})
-}
-
-// Server errors and rate limits on a fifth of all calls each do not fail
-// the run, create nothing twice, and leave nothing to do.
-func TestAccLoopResource_survivesServerErrorsAndRateLimits(t *testing.T) {
-	s := newTestServer(t, emulator.Config{Seed: 42})
-	cfg := manyLoopsConfig(s, 20, "max_retries = 10")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             checkNoLoopsLeft(s),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					s.SetFaults(emulator.Faults{ServerErrorRate: 0.2, RateLimitRate: 0.2, RetryAfter: time.Second})
-				},
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectLoopCount(s, 20),
-					expectStateMatchesServer(s),
-				},
-			},
-			{
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectLoopCount(s, 20),
-				},
-			},
-		},
-	})
-	if calls := s.Calls(); calls["POST /api/loops"] < 20 {
-		t.Errorf("calls %v: the faults were not injected into creates", calls)
-	}
 }
 
 // Creates whose answers are lost after the loop was made are recovered
@@ -165,6 +131,9 @@ func TestAccProvider_apiKeyNeverLogged(t *testing.T) {
 	s := newTestServer(t, emulator.Config{APIKey: "hitl_live_SECRETKEY0123456789abcdef"})
 	logDir := t.TempDir()
 	t.Setenv("TF_LOG", "TRACE")
+	for _, name := range sdkLogLevels { // TestMain switched them off
+		t.Setenv(name, "TRACE")
+	}
 	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
 	// The key comes from the environment, as recommended: a key written
 	// into a configuration file is that file's problem (the test framework

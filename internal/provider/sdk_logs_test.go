@@ -1,4 +1,4 @@
-package main
+package provider
 
 import (
 	"os"
@@ -31,7 +31,7 @@ func TestQuietDiscardedSDKLogs(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			quietDiscardedSDKLogs()
+			QuietDiscardedSDKLogs()
 			for k, want := range tt.want {
 				if got := os.Getenv(k); got != want {
 					t.Errorf("%s = %q, want %q", k, got, want)
