@@ -537,13 +537,7 @@ func TestAccApprovalAction_approvalGateExample(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject", "v1.6.1": "approve"})
 	dir := exampleConfigDir(t, s, "", "approval-gate/action/main.tf")
-	step := func(release string) resource.TestStep {
-		return resource.TestStep{
-			ProtoV6ProviderFactories: testProviderFactories,
-			ConfigDirectory:          config.StaticDirectory(dir),
-			ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
-		}
-	}
+	step := func(release string) resource.TestStep { return releaseStep(dir, release) }
 	deployed := func(release string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact(release))}
 	}

@@ -899,6 +899,15 @@ func TestGateDiagnostics(t *testing.T) {
 	}
 }
 
+// releaseStep applies the approval-gate example in dir with var.release set.
+func releaseStep(dir, release string) resource.TestStep {
+	return resource.TestStep{
+		ProtoV6ProviderFactories: testProviderFactories,
+		ConfigDirectory:          config.StaticDirectory(dir),
+		ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
+	}
+}
+
 // examples/approval-gate: a new release that is rejected must not touch the
 // running deploy. Without create_before_destroy, Terraform destroyed the
 // deploy first, then asked, and a rejection left nothing deployed.
@@ -906,13 +915,7 @@ func TestAccRequestResource_approvalGateRejectedReleaseKeepsDeploy(t *testing.T)
 	s := newTestServer(t, emulator.Config{})
 	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject", "v1.6.1": "approve"})
 	dir := exampleConfigDir(t, s, "", "approval-gate/main.tf")
-	step := func(release string) resource.TestStep {
-		return resource.TestStep{
-			ProtoV6ProviderFactories: testProviderFactories,
-			ConfigDirectory:          config.StaticDirectory(dir),
-			ConfigVariables:          config.Variables{"release": config.StringVariable(release)},
-		}
-	}
+	step := func(release string) resource.TestStep { return releaseStep(dir, release) }
 	const request = "hitl_request.deploy_approval"
 	approved := step("v1.5.0")
 	approved.ConfigStateChecks = []statecheck.StateCheck{

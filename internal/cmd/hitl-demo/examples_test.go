@@ -69,6 +69,25 @@ func providerFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	}
 }
 
+// createContentModeration creates, outside Terraform, the loop that the
+// import examples bring in.
+func (s *exampleServer) createContentModeration(t *testing.T) *hitl.CreatedLoop {
+	t.Helper()
+	client, err := hitl.New(s.APIKey(), hitl.WithBaseURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := client.CreateLoop(t.Context(), hitl.CreateLoopInput{
+		Name:        "Content Moderation",
+		Description: "Review user posts that the automatic filter flagged: approve, remove or escalate.",
+		Icon:        "shield-check",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created
+}
+
 // exampleDir returns the absolute path of a directory under examples/.
 func exampleDir(t *testing.T, rel string) string {
 	t.Helper()
@@ -165,18 +184,7 @@ func TestAccExample_providerAndLoop(t *testing.T) {
 // invite code or join URL in state.
 func TestAccExample_importBlock(t *testing.T) {
 	e := startEmulator(t)
-	client, err := hitl.New(e.APIKey(), hitl.WithBaseURL(e.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := client.CreateLoop(t.Context(), hitl.CreateLoopInput{
-		Name:        "Content Moderation",
-		Description: "Review user posts that the automatic filter flagged: approve, remove or escalate.",
-		Icon:        "shield-check",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := e.createContentModeration(t)
 	const exampleID = "65f1234567890abcdef12345"
 	dir := e.composeExample(t, func(name, content string) string {
 		if name == "resources/hitl_loop/import-by-block.tf" {
@@ -213,23 +221,10 @@ func TestAccExample_importBlock(t *testing.T) {
 // TestAccExample_importByIdentity imports an existing loop with
 // examples/resources/hitl_loop/import-by-identity.tf, its id replaced by
 // the loop's: nothing to change, the identity in state, and an empty plan
-// once the import block is gone. It runs in parallel with the others, so
-// the credentials go into the example's provider block instead of the
-// environment.
+// once the import block is gone.
 func TestAccExample_importByIdentity(t *testing.T) {
 	e := startEmulator(t)
-	client, err := hitl.New(e.APIKey(), hitl.WithBaseURL(e.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := client.CreateLoop(t.Context(), hitl.CreateLoopInput{
-		Name:        "Content Moderation",
-		Description: "Review user posts that the automatic filter flagged: approve, remove or escalate.",
-		Icon:        "shield-check",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	created := e.createContentModeration(t)
 	const exampleID = "65f1234567890abcdef12345"
 	edit := func(name, content string) string {
 		if name == "resources/hitl_loop/import-by-identity.tf" {
