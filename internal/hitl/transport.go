@@ -105,6 +105,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		select {
 		case <-ctx.Done():
 			timer.Stop()
+			if !write && answered != nil {
+				return c.finish(method, path, *answered, write, out)
+			}
 			return c.finish(method, path, attempt{err: ctx.Err(), sent: a.sent}, write, out)
 		case <-timer.C:
 		}
