@@ -8,22 +8,24 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 )
 
 // ProviderNamespace is the registry namespace of the provider's source
-// address, hitl-sh/hitl.
+// address, devenv.ProviderSource.
 const ProviderNamespace = "hitl-sh"
 
 // ProviderAddress is the provider's full address on the Terraform registry,
 // under which a test that drives the CLI itself serves the provider.
-const ProviderAddress = "registry.terraform.io/" + ProviderNamespace + "/hitl"
+const ProviderAddress = "registry.terraform.io/" + devenv.ProviderSource
 
 // RequiredProviders declares the provider's source address, as users'
 // configurations and the examples do.
 const RequiredProviders = `terraform {
   required_providers {
     hitl = {
-      source = "hitl-sh/hitl"
+      source = "` + devenv.ProviderSource + `"
     }
   }
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 )
 
 // testCLI is the Terraform or OpenTofu CLI the acceptance tests run, found
@@ -50,7 +51,7 @@ func startCLI(t *testing.T, dir string) *cliRun {
 	if os.Getenv("TF_ACC") == "" || testCLI.Path == "" {
 		t.Skip("acceptance test: set TF_ACC=1 and have terraform on PATH or in TF_ACC_TERRAFORM_PATH")
 	}
-	address := testCLI.RegistryHost() + "/" + acctest.ProviderNamespace + "/hitl"
+	address := testCLI.RegistryHost() + "/" + devenv.ProviderSource
 	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, address, providerserver.NewProtocol6(New("test")()))
 	if err != nil {
 		t.Fatal(err)

@@ -102,14 +102,9 @@ func (r *LoopListResource) List(ctx context.Context, req list.ListRequest, strea
 			result.DisplayName = loop.Name
 			result.Diagnostics.Append(result.Identity.Set(ctx, loopIdentityModel{ID: types.StringValue(loop.ID)})...)
 			if req.IncludeResource {
-				// What an import of this loop puts in state: the create
-				// answer's values are not available.
+				// What an import of this loop puts in state.
 				var m loopResourceModel
-				m.setFromAPI(loop)
-				m.InviteCode = types.StringNull()
-				m.JoinURL = types.StringNull()
-				m.QRCodeURL = types.StringNull()
-				m.QRCodeBase64 = types.StringNull()
+				m.setWithoutJoinDetails(loop)
 				m.Timeouts = timeoutsNull
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 			}

@@ -59,6 +59,18 @@ type loopResourceModel struct {
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
+// setWithoutJoinDetails fills m from a loop whose create answer this
+// resource does not have (an adopted or a listed loop): only that answer
+// carries the invite code, join URL and QR code, so they are null, as
+// after an import.
+func (m *loopResourceModel) setWithoutJoinDetails(loop *hitl.Loop) {
+	m.setFromAPI(loop)
+	m.InviteCode = types.StringNull()
+	m.JoinURL = types.StringNull()
+	m.QRCodeURL = types.StringNull()
+	m.QRCodeBase64 = types.StringNull()
+}
+
 func (r *LoopResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_loop"
 }
@@ -207,12 +219,8 @@ func (r *LoopResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(diags...)
 	switch {
 	case adopted != nil:
-		plan.setFromAPI(adopted)
-		// Only the lost create answer carried these.
-		plan.InviteCode = types.StringNull()
-		plan.JoinURL = types.StringNull()
-		plan.QRCodeURL = types.StringNull()
-		plan.QRCodeBase64 = types.StringNull()
+		// Only the lost create answer carried the join details.
+		plan.setWithoutJoinDetails(adopted)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(setLoopIdentity(ctx, resp.Identity, plan.ID)...)
 		return
