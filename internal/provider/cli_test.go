@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -48,11 +51,17 @@ type cliRun struct {
 // unless acceptance tests are enabled.
 func startCLI(t *testing.T, dir string) *cliRun {
 	t.Helper()
+	return startCLIWith(t, dir, New("test")())
+}
+
+// startCLIWith is startCLI serving p, a provider set up for the test.
+func startCLIWith(t *testing.T, dir string, p provider.Provider) *cliRun {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" || testCLI.Path == "" {
 		t.Skip("acceptance test: set TF_ACC=1 and have terraform on PATH or in TF_ACC_TERRAFORM_PATH")
 	}
 	address := testCLI.RegistryHost() + "/" + devenv.ProviderSource
-	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, address, providerserver.NewProtocol6(New("test")()))
+	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, address, providerserver.NewProtocol6(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +74,17 @@ func startCLI(t *testing.T, dir string) *cliRun {
 // provider for it and runs init.
 func initCLI(t *testing.T, config string) *cliRun {
 	t.Helper()
+	return initCLIWith(t, config, New("test")())
+}
+
+// initCLIWith is initCLI serving p, a provider set up for the test.
+func initCLIWith(t *testing.T, config string, p provider.Provider) *cliRun {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := startCLI(t, dir)
+	r := startCLIWith(t, dir, p)
 	r.mustRun("init", "-no-color", "-input=false")
 	return r
 }
@@ -109,6 +124,17 @@ func (r *cliRun) mustRun(args ...string) string {
 		r.t.Fatalf("%s %s exited with %d:\n%s", filepath.Base(testCLI.Path), strings.Join(args, " "), code, out)
 	}
 	return out
+}
+
+// state returns the working directory's state, as terraform show -json
+// reports it.
+func (r *cliRun) state() *tfjson.State {
+	r.t.Helper()
+	var state tfjson.State
+	if err := json.Unmarshal([]byte(r.mustRun("show", "-json", "-no-color")), &state); err != nil {
+		r.t.Fatalf("reading the output of terraform show -json: %v", err)
+	}
+	return &state
 }
 
 // mustFail runs a command that must fail and returns its output.

@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	tfjson "github.com/hashicorp/terraform-json"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
@@ -16,24 +14,24 @@ import (
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
-// fastRetryProviderFactories serve a provider whose client waits between
-// 5 ms and 100 ms between retries instead of 500 ms to 30 s, so that tests
-// with many injected faults stay short. The API's Retry-After is honoured
-// all the same.
-func fastRetryProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
-	p := &HITLProvider{version: "test", clientOptions: []hitl.Option{hitl.WithRetryWait(5*time.Millisecond, 100*time.Millisecond)}}
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"hitl": providerserver.NewProtocol6WithError(p),
-	}
+// fastRetryProvider is a provider whose client waits between 5 ms and
+// 100 ms between retries instead of 500 ms to 30 s, so that tests with many
+// injected faults stay short. The API's Retry-After is honoured all the
+// same.
+func fastRetryProvider() provider.Provider {
+	return &HITLProvider{version: "test", clientOptions: []hitl.Option{hitl.WithRetryWait(5*time.Millisecond, 100*time.Millisecond)}}
 }
 
 // With a fifth of all calls failing with a server error and a fifth rate
 // limited, and no max_retries, 20 loops are applied, planned without
-// changes and destroyed, ten times in a row with fixed seeds (so that a
-// failure reproduces): retries last until the operation's deadline, not a
-// fixed count, and creates are never repeated blindly.
+// changes and destroyed, ten times with fixed seeds (so that a failure
+// reproduces): retries last until the operation's deadline, not a fixed
+// count, and creates are never repeated blindly.
 //
-// Most of each run is spent waiting out the emulator's one-second
+// Each run is what a pipeline does: terraform apply, plan and destroy,
+// run through the CLI directly. (terraform-plugin-testing would add six
+// plans and shows to each run, which cost more than the runs themselves.)
+// Most of a run is spent waiting out the emulator's one-second
 // Retry-After, so the ten runs go concurrently within this one parallel
 // test: their waits overlap instead of each holding one of the -parallel
 // slots that the other tests need.
@@ -56,51 +54,42 @@ func TestAccLoopResource_faultStreaks(t *testing.T) {
 			s := newTestServer(t, emulator.Config{Seed: seed, Faults: emulator.Faults{
 				ServerErrorRate: 0.2, RateLimitRate: 0.2, RetryAfter: time.Second,
 			}})
-			cfg := manyLoopsConfig(s, 20)
-			var start time.Time
-			// Not ParallelTest: the runs are already concurrent (above).
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: fastRetryProviderFactories(),
-				CheckDestroy:             checkNoLoopsLeft(s),
-				Steps: []resource.TestStep{
-					{
-						PreConfig: func() { start = time.Now() },
-						Config:    cfg,
-						ConfigStateChecks: []statecheck.StateCheck{
-							expectLoopCount(s, 20),
-							expectStateMatchesServer(s),
-						},
-					},
-					{
-						// Refresh and plan: nothing to do.
-						Config:   cfg,
-						PlanOnly: true,
-					},
-					{
-						Config:  cfg,
-						Destroy: true,
-						ConfigStateChecks: []statecheck.StateCheck{
-							expectLoopCount(s, 0),
-							stateCheckFunc(func(*tfjson.State) error {
-								took := time.Since(start)
-								t.Logf("seed %d: apply, plan and destroy took %s and %d API calls", seed, took.Round(time.Millisecond), s.TotalCalls())
-								mu.Lock()
-								if took > worst {
-									worst, worstSeed = took, seed
-								}
-								mu.Unlock()
-								// The faults really were injected, into
-								// writes too.
-								calls := s.Calls()
-								if calls["POST /api/loops"] <= 20 || calls["DELETE /api/loops/{id}"] <= 20 {
-									return fmt.Errorf("calls %v: too few failed writes to exercise the retries", calls)
-								}
-								return nil
-							}),
-						},
-					},
-				},
-			})
+			cli := initCLIWith(t, manyLoopsConfig(s, 20), fastRetryProvider())
+			start := time.Now()
+
+			cli.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
+			if n := len(s.Loops()); n != 20 {
+				t.Fatalf("after apply the server holds %d loops, want 20", n)
+			}
+			if err := stateMatchesServer(s, cli.state()); err != nil {
+				t.Fatalf("after apply: %v", err)
+			}
+
+			// Refresh and plan: nothing to do.
+			if out, code := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false"); code != 0 {
+				t.Fatalf("plan exited with %d, want 0 (no changes):\n%s", code, out)
+			}
+
+			cli.mustRun("destroy", "-auto-approve", "-no-color", "-input=false")
+			if loops := s.Loops(); len(loops) != 0 {
+				t.Fatalf("destroy left %d loops on the server, first %s", len(loops), loops[0].ID)
+			}
+			if err := stateMatchesServer(s, cli.state()); err != nil {
+				t.Fatalf("after destroy: %v", err)
+			}
+
+			took := time.Since(start)
+			t.Logf("seed %d: apply, plan and destroy took %s and %d API calls", seed, took.Round(time.Millisecond), s.TotalCalls())
+			mu.Lock()
+			if took > worst {
+				worst, worstSeed = took, seed
+			}
+			mu.Unlock()
+			// The faults really were injected, into writes too.
+			calls := s.Calls()
+			if calls["POST /api/loops"] <= 20 || calls["DELETE /api/loops/{id}"] <= 20 {
+				t.Fatalf("calls %v: too few failed writes to exercise the retries", calls)
+			}
 		})
 	}
 }
