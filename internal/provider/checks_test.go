@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
 // stateResource finds a managed resource or data source in a state by
@@ -69,6 +71,17 @@ func expectLoopCount(s *testServer, want int) statecheck.StateCheck {
 		if got := len(s.Loops()); got != want {
 			return fmt.Errorf("the server holds %d loops, want %d", got, want)
 		}
+		return nil
+	})
+}
+
+// stopFaults is a state check that ends the emulator's fault injection.
+// State checks run right after the step's apply, so the framework's own
+// plans after it (which must be empty) and the final destroy see an API
+// that behaves.
+func stopFaults(s *testServer) statecheck.StateCheck {
+	return stateCheckFunc(func(*tfjson.State) error {
+		s.SetFaults(emulator.Faults{})
 		return nil
 	})
 }

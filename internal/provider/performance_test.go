@@ -49,29 +49,24 @@ resource "hitl_loop" "many" {
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
 			{
-				// Apply: exactly n creates, no read-back.
+				// Apply: exactly n creates, no read-back. The framework
+				// then plans again without refresh (no call) and with
+				// refresh, where one list serves every loop's read.
 				PreConfig: reset,
 				Config:    cfg("first"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPreRefresh: []plancheck.PlanCheck{expectCalls(s, map[string]int{"POST /api/loops": n})},
+					PostApplyPreRefresh:  []plancheck.PlanCheck{expectCalls(s, map[string]int{"POST /api/loops": n})},
+					PostApplyPostRefresh: []plancheck.PlanCheck{expectCalls(s, map[string]int{"POST /api/loops": n, "GET /api/loops": 1})},
 				},
-			},
-			{
-				// A no-op plan: one list serves every refresh.
-				PreConfig: reset,
-				Config:    cfg("first"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-					expectCalls(s, map[string]int{"GET /api/loops": 1}),
-				}},
 			},
 			{
 				// Update in place: one list for the refresh, one PUT each.
 				PreConfig: reset,
 				Config:    cfg("second"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:            []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 1})},
-					PostApplyPreRefresh: []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 1, "PUT /api/loops/{id}": n})},
+					PreApply:             []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 1})},
+					PostApplyPreRefresh:  []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 1, "PUT /api/loops/{id}": n})},
+					PostApplyPostRefresh: []plancheck.PlanCheck{expectCalls(s, map[string]int{"GET /api/loops": 2, "PUT /api/loops/{id}": n})},
 				},
 			},
 			{

@@ -82,12 +82,8 @@ func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {
 						}
 						return fmt.Errorf("no create lost its answer: the fault was not exercised")
 					}),
+					stopFaults(s),
 				},
-			},
-			{
-				PreConfig:        func() { s.SetFaults(emulator.Faults{}) },
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
@@ -227,12 +223,8 @@ func TestAccRequestResource_droppedCreateAnswerIsAdopted(t *testing.T) {
 						}
 						return nil
 					}),
+					stopFaults(s),
 				},
-			},
-			{
-				PreConfig:        func() { s.SetFaults(emulator.Faults{}) },
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})

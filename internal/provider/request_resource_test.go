@@ -264,14 +264,6 @@ func TestAccRequestResource_pendingIsCancelledOnDestroy(t *testing.T) {
 					}),
 				},
 			},
-			{
-				// Nothing changed: no new question.
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{serverStatuses(s, "pending")},
-			},
 		},
 	})
 }
