@@ -97,6 +97,12 @@ func checkNoLoopsLeft(s *testServer) func(*terraform.State) error {
 	}
 }
 
+// inRefreshedState runs a state check on the state a plan refreshed (its
+// prior state), so that a plan-only step can check state and server.
+func inRefreshedState(check stateCheckFunc) plancheck.PlanCheck {
+	return planCheckFunc(func(plan *tfjson.Plan) error { return check(plan.PriorState) })
+}
+
 // planCheckFunc adapts a function to plancheck.PlanCheck.
 type planCheckFunc func(plan *tfjson.Plan) error
 

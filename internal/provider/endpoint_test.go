@@ -88,7 +88,7 @@ func (l *loopIDs) record() statecheck.StateCheck {
 }
 
 // unchanged checks that state and server hold exactly the recorded loops.
-func (l *loopIDs) unchanged(s *testServer) statecheck.StateCheck {
+func (l *loopIDs) unchanged(s *testServer) stateCheckFunc {
 	return stateCheckFunc(func(state *tfjson.State) error {
 		if got := loopsInState(state); fmt.Sprint(got) != fmt.Sprint(l.byAddress) {
 			return fmt.Errorf("state holds loops %v, want the original %v", got, l.byAddress)
@@ -169,9 +169,12 @@ func TestAccLoopResource_wrongEndpointIsAnError(t *testing.T) {
 			{
 				// Back at the right URL: the same two loops, no duplicates,
 				// nothing to do.
-				Config:            cfg,
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{ids.unchanged(s), expectStateMatchesServer(s)},
+				Config:   cfg,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					inRefreshedState(ids.unchanged(s)),
+					inRefreshedState(func(state *tfjson.State) error { return stateMatchesServer(s, state) }),
+				}},
 			},
 		},
 	})
@@ -203,9 +206,9 @@ func TestAccLoopResource_wrongEndpointDestroyWithoutRefresh(t *testing.T) {
 				ExpectError: htmlPageError("Error deleting loop", "DELETE", html+"/api/loops/"),
 			},
 			{
-				Config:            cfg,
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{ids.unchanged(s)},
+				Config:           cfg,
+				PlanOnly:         true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{inRefreshedState(ids.unchanged(s))}},
 			},
 		},
 	})
@@ -283,9 +286,9 @@ func TestAccRequestResource_wrongEndpointIsAnError(t *testing.T) {
 				ExpectError: wrongEndpointError("Error reading review request", noV1+"/api/requests/"),
 			},
 			{
-				Config:            cfg,
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{unchanged},
+				Config:           cfg,
+				PlanOnly:         true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{inRefreshedState(unchanged)}},
 			},
 		},
 	})
@@ -310,9 +313,11 @@ func TestAccRequestResource_wrongEndpointDestroyWithoutRefresh(t *testing.T) {
 				ExpectError: wrongEndpointError("Error cancelling review request", noV1+"/api/requests/"),
 			},
 			{
-				Config:            cfg,
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{serverStatuses(s, "pending")},
+				Config:   cfg,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					inRefreshedState(func(*tfjson.State) error { return expectServerStatuses(s, "pending") }),
+				}},
 			},
 		},
 	})
