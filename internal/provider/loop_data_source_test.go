@@ -253,19 +253,14 @@ func TestAccLoopDataSource_otherAccount(t *testing.T) {
 // Exactly one of id and name: a wrong combination fails at plan time,
 // before any API call.
 func TestAccLoopDataSource_lookupKeyValidation(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, emulator.Config{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  id   = \"0123456789abcdef01234567\"\n  name = \"Triage\"\n}\n",
-			ExpectError: errorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]"),
-		}, {
-			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n}\n",
-			ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]"),
-		}, {
-			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  id = \"\"\n}\n",
-			ExpectError: errorText(`Attribute id string length must be at least 1`),
-		}},
+	expectPlanErrors(t, s.providerBlock(), []invalidBlock{
+		{"id and name", "data \"hitl_loop\" \"test\" {\n  id   = \"0123456789abcdef01234567\"\n  name = \"Triage\"\n}\n",
+			errorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [id,name]")},
+		{"neither", "data \"hitl_loop\" \"test\" {\n}\n",
+			errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]")},
+		{"empty id", "data \"hitl_loop\" \"test\" {\n  id = \"\"\n}\n", errorText(`Attribute id string length must be at least 1`)},
 	})
 	if n := s.TotalCalls(); n != 0 {
 		t.Errorf("invalid lookups made %d API calls, want 0: %v", n, s.Calls())

@@ -203,27 +203,19 @@ func TestAccLoopResource_multibyteName(t *testing.T) {
 
 // Every documented limit fails at plan time, before any API call.
 func TestAccLoopResource_invalidInput(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, emulator.Config{})
-	cases := []struct {
-		name, description, icon string
-		wantErr                 string
-	}{
-		{"", "", "star", `name must be between 1 and 100 characters long, but it has 0`},
-		{strings.Repeat("n", 101), "", "star", `name must be between 1 and 100 characters long, but it has 101`},
-		{strings.Repeat("名", 101), "", "star", `name must be between 1 and 100 characters long, but it has 101`},
-		{"ok", strings.Repeat("d", 501), "star", `description must be at most 500 characters long, but it has 501`},
-		{"ok", "", "", `icon must be between 1 and 100 characters long, but it has 0`},
-		{"ok", "", strings.Repeat("i", 101), `icon must be between 1 and 100 characters long, but it has 101`},
+	loop := func(name, description, icon string) string {
+		return strings.TrimPrefix(loopConfig(s, name, description, icon), s.providerBlock())
 	}
-	var steps []resource.TestStep
-	for _, tc := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      loopConfig(s, tc.name, tc.description, tc.icon),
-			PlanOnly:    true,
-			ExpectError: phrase(tc.wantErr),
-		})
-	}
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
+	expectPlanErrors(t, s.providerBlock(), []invalidBlock{
+		{"empty name", loop("", "", "star"), phrase(`name must be between 1 and 100 characters long, but it has 0`)},
+		{"long name", loop(strings.Repeat("n", 101), "", "star"), phrase(`name must be between 1 and 100 characters long, but it has 101`)},
+		{"long multibyte name", loop(strings.Repeat("名", 101), "", "star"), phrase(`name must be between 1 and 100 characters long, but it has 101`)},
+		{"long description", loop("ok", strings.Repeat("d", 501), "star"), phrase(`description must be at most 500 characters long, but it has 501`)},
+		{"empty icon", loop("ok", "", ""), phrase(`icon must be between 1 and 100 characters long, but it has 0`)},
+		{"long icon", loop("ok", "", strings.Repeat("i", 101)), phrase(`icon must be between 1 and 100 characters long, but it has 101`)},
+	})
 	if n := s.TotalCalls(); n != 0 {
 		t.Errorf("invalid input made %d API calls (%v), want none", n, s.Calls())
 	}

@@ -469,12 +469,13 @@ func TestAccRequestResource_timeoutRecordsDefault(t *testing.T) {
 
 // Every documented enum and limit fails the plan, before any API call.
 func TestAccRequestResource_planTimeValidation(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, emulator.Config{})
 	const loopID = "65f1234567890abcdef12345"
-	with := func(body string) string { return gateConfig(s, loopID, body) }
+	with := func(body string) string { return strings.TrimPrefix(gateConfig(s, loopID, body), s.providerBlock()) }
 	// request builds a request without gateConfig's defaults.
 	request := func(body string) string {
-		return s.providerBlock() + fmt.Sprintf("resource \"hitl_request\" \"gate\" {\n  loop_id = %q\n%s\n}\n", loopID, body)
+		return fmt.Sprintf("resource \"hitl_request\" \"gate\" {\n  loop_id = %q\n%s\n}\n", loopID, body)
 	}
 	textRequest := func(text string) string {
 		return request(fmt.Sprintf("  request_text = %q\n  response_type = \"text\"\n  timeout_seconds = 60", text))
@@ -482,11 +483,7 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
 	valueMustBe := func(attr string) *regexp.Regexp {
 		return regexp.MustCompile(`Attribute\s+` + regexp.QuoteMeta(attr) + `\s+value\s+must\s+be\s+one\s+of`)
 	}
-	cases := []struct {
-		name   string
-		config string
-		err    *regexp.Regexp
-	}{
+	cases := []invalidBlock{
 		{"priority", with(`  priority = "urgent"`), valueMustBe("priority")},
 		{"processing_type", with(`  processing_type = "soon"`), valueMustBe("processing_type")},
 		{"type", with(`  type = "video"`), valueMustBe("type")},
@@ -558,14 +555,11 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
   default_response = "five"`), phrase(`"five" is not a number`)},
 		{"wait_timeout", with(`  wait_timeout = "soon"`), phrase("Invalid duration")},
 	}
-	steps := make([]resource.TestStep, 0, len(cases)+1)
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, ExpectError: c.err, PlanOnly: true})
-	}
+	expectPlanErrors(t, s.providerBlock(), cases)
+
 	// The checks leave values that are unknown at plan time alone, and a
 	// valid configuration plans, so the errors above come from the values.
-	steps = append(steps, resource.TestStep{
-		Config: s.providerBlock() + fmt.Sprintf(`
+	cli := initCLI(t, s.providerBlock()+fmt.Sprintf(`
 resource "terraform_data" "later" {
   input = { timeout = 600, processing = "time-sensitive", kind = "single_select", option = "approve" }
 }
@@ -583,14 +577,10 @@ resource "hitl_request" "gate" {
   wait_for_response = true
   approve_values    = [terraform_data.later.output.option, "reject"]
 }
-`, loopID),
-		PlanOnly:           true,
-		ExpectNonEmptyPlan: true,
-	})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps:                    steps,
-	})
+`, loopID))
+	if out, code := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false"); code != 2 {
+		t.Errorf("the valid configuration: plan exited with %d, want 2 (changes):\n%s", code, out)
+	}
 	if n := s.TotalCalls(); n != 0 {
 		t.Errorf("validation made %d API calls (%v), want none", n, s.Calls())
 	}
