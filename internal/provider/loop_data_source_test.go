@@ -181,78 +181,47 @@ data "hitl_loop" "by_name" {
 	})
 }
 
-func TestAccLoopDataSource_notFoundByID(t *testing.T) {
+// Lookups that cannot succeed fail the plan, each with its own error: an
+// unknown id, a name nobody uses (names match exactly, including case), a
+// name two loops share, and another account's loop, by name and by id.
+func TestAccLoopDataSource_lookupErrors(t *testing.T) {
+	t.Parallel()
 	s := newTestServer(t, emulator.Config{})
 	createLoop(t, s, s.APIKey(), "Content Moderation")
-	const missing = "0123456789abcdef01234567"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", missing),
-			ExpectError: errorText("Error reading loop", `There is no loop with id "`+missing+`": HITL API answered 404 Not Found`),
-		}},
-	})
-	// The shared list does not hold the loop; only the loop's own GET can
-	// prove it does not exist.
-	if got := s.Calls()["GET /api/loops/{id}"]; got == 0 {
-		t.Errorf("the data source reported a missing loop without asking for it: calls %v", s.Calls())
-	}
-}
-
-func TestAccLoopDataSource_notFoundByName(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	createLoop(t, s, s.APIKey(), "Content Moderation")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			// Names match exactly, including case.
-			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"content moderation\"\n}\n",
-			ExpectError: errorText(`There is no loop named "content moderation" among the 1 loops of the API key's account`),
-		}, {
-			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Content\"\n}\n",
-			ExpectError: errorText("use the `hitl_loops` data source with `name_regex`"),
-		}},
-	})
-}
-
-func TestAccLoopDataSource_ambiguousName(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	ids := []string{
-		createLoop(t, s, s.APIKey(), "Triage"),
-		createLoop(t, s, s.APIKey(), "Triage"),
-	}
+	twins := []string{createLoop(t, s, s.APIKey(), "Triage"), createLoop(t, s, s.APIKey(), "Triage")}
+	sort.Strings(twins)
 	createLoop(t, s, s.APIKey(), "Escalations")
-	sort.Strings(ids)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Triage\"\n}\n",
-			ExpectError: errorText(fmt.Sprintf(`2 loops are named "Triage", so the name does not identify one: %s, %s. Look the loop up by `+"`id`",
-				ids[0], ids[1])),
-		}},
-	})
-}
-
-// Another account's loop is neither found by name nor readable by id.
-func TestAccLoopDataSource_otherAccount(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
 	other := createLoop(t, s, s.AddUser("someone@example.org"), "Their Loop")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      s.providerBlock() + "data \"hitl_loop\" \"test\" {\n  name = \"Their Loop\"\n}\n",
-			ExpectError: errorText(`There is no loop named "Their Loop" among the 0 loops`),
-		}, {
-			Config: s.providerBlock() + fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  id = %q\n}\n", other),
-			ExpectError: errorText("Error reading loop", "HITL API answered 403 Forbidden to GET "+s.URL+"/api/loops/"+other+": Access denied to this loop",
-				"Only the loop's creator and its active members can read it"),
-		}},
+	const missing = "0123456789abcdef01234567"
+	lookup := func(key, value string) string {
+		return fmt.Sprintf("data \"hitl_loop\" \"test\" {\n  %s = %q\n}\n", key, value)
+	}
+
+	expectPlanErrors(t, s.providerBlock(), []invalidBlock{
+		{"unknown id", lookup("id", missing),
+			errorText("Error reading loop", `There is no loop with id "`+missing+`": HITL API answered 404 Not Found`)},
+		{"name in another case", lookup("name", "content moderation"),
+			errorText(`There is no loop named "content moderation" among the 4 loops of the API key's account`)},
+		{"part of a name", lookup("name", "Content"), errorText("use the `hitl_loops` data source with `name_regex`")},
+		{"shared name", lookup("name", "Triage"),
+			errorText(fmt.Sprintf(`2 loops are named "Triage", so the name does not identify one: %s, %s. Look the loop up by `+"`id`", twins[0], twins[1]))},
+		// The other account's loop is not among the API key's 4.
+		{"another account's name", lookup("name", "Their Loop"), errorText(`There is no loop named "Their Loop" among the 4 loops`)},
+		{"another account's id", lookup("id", other),
+			errorText("Error reading loop", "HITL API answered 403 Forbidden to GET "+s.URL+"/api/loops/"+other+": Access denied to this loop",
+				"Only the loop's creator and its active members can read it")},
 	})
+	// The shared list holds neither loop read by id; only a loop's own
+	// GET can prove that it does not exist or is not readable.
+	if got := s.Calls()["GET /api/loops/{id}"]; got < 2 {
+		t.Errorf("the data sources reported loops they cannot read without asking for them: calls %v", s.Calls())
+	}
 }
 
-// Exactly one of id and name: a wrong combination fails at plan time,
-// before any API call.
-func TestAccLoopDataSource_lookupKeyValidation(t *testing.T) {
+// Invalid arguments fail at plan time, before any API call: for hitl_loop
+// exactly one of id and name, and for hitl_loops a name_regex that is a
+// regular expression.
+func TestAccDataSources_invalidArguments(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, emulator.Config{})
 	expectPlanErrors(t, s.providerBlock(), []invalidBlock{
@@ -261,8 +230,10 @@ func TestAccLoopDataSource_lookupKeyValidation(t *testing.T) {
 		{"neither", "data \"hitl_loop\" \"test\" {\n}\n",
 			errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [id,name]")},
 		{"empty id", "data \"hitl_loop\" \"test\" {\n  id = \"\"\n}\n", errorText(`Attribute id string length must be at least 1`)},
+		{"invalid name_regex", "data \"hitl_loops\" \"test\" {\n  name_regex = \"^(prod\"\n}\n",
+			errorText("Invalid regular expression", "name_regex must be a regular expression in RE2 syntax", "missing closing )")},
 	})
 	if n := s.TotalCalls(); n != 0 {
-		t.Errorf("invalid lookups made %d API calls, want 0: %v", n, s.Calls())
+		t.Errorf("invalid arguments made %d API calls, want 0: %v", n, s.Calls())
 	}
 }

@@ -145,17 +145,3 @@ data "hitl_loops" "teams" {
 	})
 }
 
-// An invalid name_regex fails at plan time, before any API call.
-func TestAccLoopsDataSource_invalidRegex(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      s.providerBlock() + "data \"hitl_loops\" \"test\" {\n  name_regex = \"^(prod\"\n}\n",
-			ExpectError: errorText("Invalid regular expression", "name_regex must be a regular expression in RE2 syntax", "missing closing )"),
-		}},
-	})
-	if n := s.TotalCalls(); n != 0 {
-		t.Errorf("an invalid name_regex made %d API calls, want 0: %v", n, s.Calls())
-	}
-}

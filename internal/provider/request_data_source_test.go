@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -122,21 +121,6 @@ data "hitl_request" "banner" {
 				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("callback_url"), knownvalue.Null()),
 				expectRequestOnServer(s, dataAddr),
 			},
-		}},
-	})
-}
-
-func TestAccRequestDataSource_notFound(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: s.providerBlock() + `
-data "hitl_request" "missing" {
-  id = "000000000000000000000000"
-}
-`,
-			ExpectError: regexp.MustCompile(`There\s+is\s+no\s+request\s+with\s+id\s+"000000000000000000000000"`),
 		}},
 	})
 }
