@@ -352,6 +352,7 @@ func newTestApproval(t *testing.T) (*ApprovalAction, *testServer, string) {
 // Ctrl-C: when Terraform cancels the invocation while it waits, the request
 // is cancelled on the server with a context of its own.
 func TestApprovalActionInterruptCancelsRequest(t *testing.T) {
+	t.Parallel()
 	a, s, loopID := newTestApproval(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -386,6 +387,7 @@ func TestApprovalActionInterruptCancelsRequest(t *testing.T) {
 // While it waits, the action reports status changes and a line at least
 // every progress interval, and names the reviewer who approved.
 func TestApprovalActionProgress(t *testing.T) {
+	t.Parallel()
 	a, s, loopID := newTestApproval(t)
 	a.progressEvery = 50 * time.Millisecond
 	var mu sync.Mutex

@@ -589,6 +589,7 @@ resource "hitl_request" "gate" {
 // examples/approval-gate, unchanged, gates the deploy on the reviewer's
 // answer: approved, the deploy runs; rejected, it does not.
 func TestAccRequestResource_approvalGateExample(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		answer string
 		err    *regexp.Regexp
@@ -756,6 +757,7 @@ func sendTestRequest(t *testing.T, r *RequestResource, loopID string) string {
 
 // Server errors while waiting do not end the wait: the answer still counts.
 func TestAwaitAnswerOutlastsServerErrors(t *testing.T) {
+	t.Parallel()
 	r, s, loopID := newWaitingResource(t, hitl.WithMaxRetries(0))
 	id := sendTestRequest(t, r, loopID)
 	if err := s.RespondToRequest(id, "ship it"); err != nil {
@@ -784,6 +786,7 @@ func TestAwaitAnswerOutlastsServerErrors(t *testing.T) {
 
 // A request that is gone (its loop was deleted) ends the wait at once.
 func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
+	t.Parallel()
 	r, s, loopID := newWaitingResource(t)
 	id := sendTestRequest(t, r, loopID)
 	s.DeleteLoop(loopID)
@@ -800,6 +803,7 @@ func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
 // Without an answer, waiting ends at wait_timeout with the request as last
 // seen, or with the operation's own deadline when that comes first.
 func TestAwaitAnswerDeadlines(t *testing.T) {
+	t.Parallel()
 	r, s, loopID := newWaitingResource(t)
 	id := sendTestRequest(t, r, loopID)
 	if err := s.ClaimRequest(id); err != nil {
@@ -822,6 +826,7 @@ func TestAwaitAnswerDeadlines(t *testing.T) {
 }
 
 func TestGateDiagnostics(t *testing.T) {
+	t.Parallel()
 	at := "2026-01-02T03:04:05Z"
 	by := &hitl.Responder{UserID: "u1"}
 	recipients := []hitl.Recipient{{UserID: "u0", Email: "lead@example.com"}, {UserID: "u1", Email: "oncall@example.com"}}
