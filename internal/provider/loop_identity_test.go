@@ -213,12 +213,12 @@ func (p withoutIdentity) ImportResourceState(ctx context.Context, req *tfprotov6
 	return resp, err
 }
 
-// A loop whose state holds no identity (written by Terraform before 1.12,
-// or by a provider release without identities) and that was deleted
-// outside Terraform is planned for creation again: Read sets the identity
-// before it finds the loop gone, so the framework does not reject the
-// refresh. Runs under every CLI.
-func TestAccLoopResource_deletedOutsideTerraformWithStateWithoutIdentity(t *testing.T) {
+// A loop deleted outside Terraform leaves state on refresh and is planned
+// for creation again, whether its state holds no identity (written by
+// Terraform before 1.12, or by a provider release without identities) or
+// one: Read sets the identity before it finds the loop gone, so the
+// framework does not reject the refresh. Runs under every CLI.
+func TestAccLoopResource_deletedOutsideTerraform(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	cfg := loopConfig(s, "Old State", "", "bookmark")
 	oldRelease := map[string]func() (tfprotov6.ProviderServer, error){
@@ -228,7 +228,33 @@ func TestAccLoopResource_deletedOutsideTerraformWithStateWithoutIdentity(t *test
 		},
 	}
 	const addr = "hitl_loop.test"
-	var firstID string
+	var loopID string
+	recordID := stateCheckFunc(func(state *tfjson.State) error {
+		r, err := stateResource(state, addr)
+		if err != nil {
+			return err
+		}
+		id, _ := r.AttributeValues["id"].(string)
+		if id == loopID {
+			return fmt.Errorf("the re-created loop has the deleted loop's id %s", id)
+		}
+		loopID = id
+		return nil
+	})
+	deleteLoop := func() {
+		if !s.DeleteLoop(loopID) {
+			t.Fatalf("loop %s was not on the server", loopID)
+		}
+	}
+	recreated := resource.TestStep{
+		PreConfig:                deleteLoop,
+		ProtoV6ProviderFactories: testProviderFactories,
+		Config:                   cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+		}},
+		ConfigStateChecks: []statecheck.StateCheck{expectLoopCount(s, 1), expectLoopOnServer(s, addr), recordID},
+	}
 
 	resource.ParallelTest(t, resource.TestCase{
 		CheckDestroy: checkNoLoopsLeft(s),
@@ -238,12 +264,12 @@ func TestAccLoopResource_deletedOutsideTerraformWithStateWithoutIdentity(t *test
 				Config:                   cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectLoopCount(s, 1),
+					recordID,
 					stateCheckFunc(func(state *tfjson.State) error {
 						r, err := stateResource(state, addr)
 						if err != nil {
 							return err
 						}
-						firstID, _ = r.AttributeValues["id"].(string)
 						if len(r.IdentityValues) != 0 {
 							return fmt.Errorf("the state written without identity schemas holds an identity: %v", r.IdentityValues)
 						}
@@ -251,32 +277,10 @@ func TestAccLoopResource_deletedOutsideTerraformWithStateWithoutIdentity(t *test
 					}),
 				},
 			},
-			{
-				PreConfig: func() {
-					if !s.DeleteLoop(firstID) {
-						t.Fatalf("loop %s was not on the server", firstID)
-					}
-				},
-				ProtoV6ProviderFactories: testProviderFactories,
-				Config:                   cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectLoopCount(s, 1),
-					expectLoopOnServer(s, addr),
-					stateCheckFunc(func(state *tfjson.State) error {
-						r, err := stateResource(state, addr)
-						if err != nil {
-							return err
-						}
-						if id, _ := r.AttributeValues["id"].(string); id == firstID {
-							return fmt.Errorf("the re-created loop has the deleted loop's id %s", id)
-						}
-						return nil
-					}),
-				},
-			},
+			// Deleted while its state has no identity.
+			recreated,
+			// Deleted while its state has one (where the CLI keeps them).
+			recreated,
 		},
 	})
 }

@@ -155,35 +155,6 @@ resource "hitl_loop" "test" {
 	})
 }
 
-// A loop deleted outside Terraform leaves state on refresh and is planned
-// for creation again.
-func TestAccLoopResource_deletedOutsideTerraform(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	cfg := loopConfig(s, "Contract Review", "", "document-check")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             checkNoLoopsLeft(s),
-		Steps: []resource.TestStep{
-			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{expectLoopCount(s, 1)}},
-			{
-				PreConfig: func() {
-					for _, l := range s.Loops() {
-						s.DeleteLoop(l.ID)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("hitl_loop.test", plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectLoopCount(s, 1),
-					expectLoopOnServer(s, "hitl_loop.test"),
-				},
-			},
-		},
-	})
-}
-
 // Names are limited in characters, not bytes: 100 two-byte characters fit.
 func TestAccLoopResource_multibyteName(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
