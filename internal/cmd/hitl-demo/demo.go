@@ -33,6 +33,10 @@ type options struct {
 	// behind without changing TMPDIR, so that they can run in parallel.
 	tempDir string
 
+	// build, when set, puts the provider binary into dir instead of
+	// building it from RepoRoot. Tests share one build this way.
+	build func(ctx context.Context, dir string) error
+
 	// afterApply, when set, is called with the output of `terraform output
 	// -json` and the emulator's loops before the destroy; an error ends
 	// the demo. Tests use it to look at what was applied.
@@ -136,7 +140,14 @@ func (s *session) run(ctx context.Context) (files []string, err error) {
 	s.say("Using Terraform %s (%s)", version, s.terraform)
 
 	s.say("Building the provider")
-	if _, err := devenv.BuildProvider(ctx, s.opts.RepoRoot, pluginDir, s.stdout, s.stderr); err != nil {
+	build := s.opts.build
+	if build == nil {
+		build = func(ctx context.Context, dir string) error {
+			_, err := devenv.BuildProvider(ctx, s.opts.RepoRoot, dir, s.stdout, s.stderr)
+			return err
+		}
+	}
+	if err := build(ctx, pluginDir); err != nil {
 		return nil, err
 	}
 

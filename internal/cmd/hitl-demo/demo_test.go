@@ -16,8 +16,9 @@ import (
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
-// The tests in this file run the demo for real: go build, the terraform
-// CLI and the emulator. Like the other acceptance tests they run only with
+// The tests in this file run the demo for real: the provider built with go
+// build (once, for all of them: see prebuiltProvider), the terraform CLI
+// and the emulator. Like the other acceptance tests they run only with
 // TF_ACC set, and use TF_ACC_TERRAFORM_PATH or terraform on PATH.
 
 // accTerraform skips the test unless acceptance tests are enabled and
@@ -75,6 +76,7 @@ func TestAccDemo_quickstart(t *testing.T) {
 		Terraform: tf,
 		OutDir:    outDir,
 		tempDir:   tmp,
+		build:     prebuiltProvider(t),
 		afterApply: func(outputJSON []byte, l []emulator.Loop) error {
 			loops = l
 			return json.Unmarshal(outputJSON, &outputs)
@@ -232,7 +234,7 @@ resource "hitl_loop" "refused" {
 }
 `)
 	var stdout, stderr bytes.Buffer
-	err := run(t.Context(), options{Terraform: tf, Example: example, OutDir: t.TempDir(), tempDir: tmp}, &stdout, &stderr)
+	err := run(t.Context(), options{Terraform: tf, Example: example, OutDir: t.TempDir(), tempDir: tmp, build: prebuiltProvider(t)}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "terraform apply") {
 		t.Fatalf("err = %v, want a failed terraform apply\nstdout:\n%s\nstderr:\n%s", err, &stdout, &stderr)
 	}
@@ -265,6 +267,7 @@ func TestAccDemo_interrupted(t *testing.T) {
 		Terraform: tf,
 		OutDir:    t.TempDir(),
 		tempDir:   tmp,
+		build:     prebuiltProvider(t),
 		afterApply: func([]byte, []emulator.Loop) error {
 			cancel() // What the signal handler does on Ctrl-C.
 			return nil
