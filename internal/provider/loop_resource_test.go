@@ -2,11 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -126,6 +123,13 @@ func TestAccLoopResource_lifecycle(t *testing.T) {
 			},
 		},
 	})
+
+	// Every call named the provider and the Terraform version that ran it.
+	agents := s.userAgents()
+	want := regexp.MustCompile(`^terraform-provider-hitl/test \(\+https://registry\.terraform\.io/providers/hitl-sh/hitl\) Terraform/1\.\d+\.\d+$`)
+	if len(agents) != 1 || !want.MatchString(agents[0]) {
+		t.Errorf("User-Agent headers %q, want exactly one that matches %s", agents, want)
+	}
 }
 
 // An explicitly empty description and an absent one are the same loop:
@@ -276,38 +280,6 @@ resource "hitl_loop" "test" {
 			},
 		},
 	})
-}
-
-// Every request names the provider and the Terraform version that runs it.
-func TestAccProvider_userAgent(t *testing.T) {
-	e := emulator.New(emulator.Config{})
-	var mu sync.Mutex
-	agents := map[string]bool{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		agents[r.UserAgent()] = true
-		mu.Unlock()
-		e.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	s := &testServer{Emulator: e, URL: srv.URL + "/v1"}
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             checkNoLoopsLeft(s),
-		Steps:                    []resource.TestStep{{Config: loopConfig(s, "Agents", "", "star")}},
-	})
-	want := regexp.MustCompile(`^terraform-provider-hitl/test \(\+https://registry\.terraform\.io/providers/hitl-sh/hitl\) Terraform/1\.\d+\.\d+$`)
-	mu.Lock()
-	defer mu.Unlock()
-	if len(agents) != 1 {
-		t.Fatalf("User-Agent headers %v, want exactly one", agents)
-	}
-	for ua := range agents {
-		if !want.MatchString(ua) {
-			t.Errorf("User-Agent %q does not match %s", ua, want)
-		}
-	}
 }
 
 // A provider setting that is known only after apply (here an API key that

@@ -2,8 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"maps"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -25,14 +29,30 @@ var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 type testServer struct {
 	*emulator.Emulator
 	URL string
+
+	mu     sync.Mutex
+	agents map[string]bool // the User-Agent headers of the calls
 }
 
 func newTestServer(t *testing.T, cfg emulator.Config) *testServer {
 	t.Helper()
-	e := emulator.New(cfg)
-	srv := httptest.NewServer(e)
+	s := &testServer{Emulator: emulator.New(cfg), agents: map[string]bool{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.agents[r.UserAgent()] = true
+		s.mu.Unlock()
+		s.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	return &testServer{Emulator: e, URL: srv.URL + "/v1"}
+	s.URL = srv.URL + "/v1"
+	return s
+}
+
+// userAgents returns the distinct User-Agent headers of the calls so far.
+func (s *testServer) userAgents() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(s.agents))
 }
 
 // providerBlock declares the provider's source and configures it for this
