@@ -144,4 +144,3 @@ data "hitl_loops" "teams" {
 		}},
 	})
 }
-
