@@ -26,11 +26,14 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// Where prebuiltProvider builds, if a test asks it to.
+	if sharedBuild.dir, err = os.MkdirTemp("", "hitl-demo-provider-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	cleanup()
-	if sharedBuild.dir != "" {
-		_ = os.RemoveAll(sharedBuild.dir)
-	}
+	_ = os.RemoveAll(sharedBuild.dir)
 	os.Exit(code)
 }
 
@@ -56,9 +59,6 @@ func prebuiltProvider(t *testing.T) func(context.Context, string) error {
 		}
 		var root string
 		if root, sharedBuild.err = devenv.FindModuleRoot(wd); sharedBuild.err != nil {
-			return
-		}
-		if sharedBuild.dir, sharedBuild.err = os.MkdirTemp("", "hitl-demo-provider-"); sharedBuild.err != nil {
 			return
 		}
 		var output bytes.Buffer
