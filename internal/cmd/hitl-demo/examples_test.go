@@ -178,6 +178,21 @@ func TestAccExample_providerAndLoop(t *testing.T) {
 	})
 }
 
+// importingLoop is an edit for composeExample: it replaces the example id
+// in the import example file with loopID, the id of a loop that exists.
+func importingLoop(t *testing.T, file, loopID string) func(name, content string) string {
+	const exampleID = "65f1234567890abcdef12345"
+	return func(name, content string) string {
+		if name != file {
+			return content
+		}
+		if !strings.Contains(content, exampleID) {
+			t.Fatalf("%s no longer holds the id %s; update this test", name, exampleID)
+		}
+		return strings.ReplaceAll(content, exampleID, loopID)
+	}
+}
+
 // TestAccExample_importBlock imports an existing loop with
 // examples/resources/hitl_loop/import-by-block.tf, its id replaced by the
 // loop's, and checks the documented outcome: nothing to change, and no
@@ -185,16 +200,8 @@ func TestAccExample_providerAndLoop(t *testing.T) {
 func TestAccExample_importBlock(t *testing.T) {
 	e := startEmulator(t)
 	created := e.createContentModeration(t)
-	const exampleID = "65f1234567890abcdef12345"
-	dir := e.composeExample(t, func(name, content string) string {
-		if name == "resources/hitl_loop/import-by-block.tf" {
-			if !strings.Contains(content, exampleID) {
-				t.Fatalf("%s no longer holds the id %s; update this test", name, exampleID)
-			}
-			return strings.ReplaceAll(content, exampleID, created.Loop.ID)
-		}
-		return content
-	}, "provider/provider.tf", "resources/hitl_loop/resource.tf", "resources/hitl_loop/import-by-block.tf")
+	dir := e.composeExample(t, importingLoop(t, "resources/hitl_loop/import-by-block.tf", created.Loop.ID),
+		"provider/provider.tf", "resources/hitl_loop/resource.tf", "resources/hitl_loop/import-by-block.tf")
 	const addr = "hitl_loop.content_moderation"
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -225,16 +232,7 @@ func TestAccExample_importBlock(t *testing.T) {
 func TestAccExample_importByIdentity(t *testing.T) {
 	e := startEmulator(t)
 	created := e.createContentModeration(t)
-	const exampleID = "65f1234567890abcdef12345"
-	edit := func(name, content string) string {
-		if name == "resources/hitl_loop/import-by-identity.tf" {
-			if !strings.Contains(content, exampleID) {
-				t.Fatalf("%s no longer holds the id %s; update this test", name, exampleID)
-			}
-			return strings.ReplaceAll(content, exampleID, created.Loop.ID)
-		}
-		return content
-	}
+	edit := importingLoop(t, "resources/hitl_loop/import-by-identity.tf", created.Loop.ID)
 	files := []string{"provider/provider.tf", "resources/hitl_loop/resource.tf"}
 	dir := e.composeExample(t, edit, append(files, "resources/hitl_loop/import-by-identity.tf")...)
 	withoutImport := e.composeExample(t, edit, files...)
