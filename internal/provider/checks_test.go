@@ -97,8 +97,9 @@ func checkNoLoopsLeft(s *testServer) func(*terraform.State) error {
 	}
 }
 
-// inRefreshedState runs a state check on the state a plan refreshed (its
-// prior state), so that a plan-only step can check state and server.
+// inRefreshedState runs a state check on a plan's prior state (the state
+// as refreshed, unless the plan ran with -refresh=false), so that a
+// plan-only step can check state and server.
 func inRefreshedState(check stateCheckFunc) plancheck.PlanCheck {
 	return planCheckFunc(func(plan *tfjson.Plan) error { return check(plan.PriorState) })
 }

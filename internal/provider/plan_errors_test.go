@@ -93,4 +93,7 @@ func expectPlanErrors(t *testing.T, header string, cases []invalidBlock) {
 			t.Errorf("%s (case_%d): the plan reported %q, want a match for %s", c.name, i, text, c.err)
 		}
 	}
+	if t.Failed() {
+		t.Logf("the configuration:\n%s\nthe plan's output:\n%s", config, out)
+	}
 }
