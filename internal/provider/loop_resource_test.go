@@ -126,7 +126,7 @@ func TestAccLoopResource_lifecycle(t *testing.T) {
 
 	// Every call named the provider and the Terraform version that ran it.
 	agents := s.userAgents()
-	want := regexp.MustCompile(`^terraform-provider-hitl/test \(\+https://registry\.terraform\.io/providers/hitl-sh/hitl\) Terraform/1\.\d+\.\d+$`)
+	want := regexp.MustCompile(`^terraform-provider-hitl/test \(\+https://registry\.terraform\.io/providers/hitl-sh/hitl\) Terraform/1\.\d+\.\d+(-[0-9A-Za-z.]+)?$`)
 	if len(agents) != 1 || !want.MatchString(agents[0]) {
 		t.Errorf("User-Agent headers %q, want exactly one that matches %s", agents, want)
 	}
