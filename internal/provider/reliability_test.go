@@ -157,19 +157,9 @@ resource "hitl_loop" "test" {
 		CheckDestroy:             checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(func(state *tfjson.State) error {
-					if strings.Contains(fmt.Sprint(state.Values), s.APIKey()) {
-						return fmt.Errorf("the API key is in state")
-					}
-					return nil
-				})},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCheckFunc(func(plan *tfjson.Plan) error {
-					if strings.Contains(fmt.Sprint(plan), s.APIKey()) {
-						return fmt.Errorf("the API key is in the plan")
-					}
-					return nil
-				})}},
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{expectSecretNotInState(s.APIKey())},
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectSecretNotInPlan(s.APIKey())}},
 			},
 			{
 				// A failing call, whose error text is logged too.
@@ -180,6 +170,12 @@ resource "hitl_loop" "test" {
 			{PreConfig: func() { s.SetFaults(emulator.Faults{}) }, Config: cfg},
 		},
 	})
+
+	// The CLI's own human-readable output, plan and state as people read
+	// them, and its TRACE logs on stderr.
+	if found := secretInHumanOutput(t, cfg, s.APIKey()); len(found) > 0 {
+		t.Errorf("the API key appears in the output of %s", strings.Join(found, ", "))
+	}
 
 	logs, err := os.ReadFile(filepath.Join(logDir, t.Name()+".log"))
 	if err != nil {
