@@ -276,7 +276,7 @@ func TestAccApprovalAction_planTimeValidation(t *testing.T) {
 		{"timeout too short", with(`    timeout_seconds = 59`), phrase("timeout_seconds value must be between 60 and 86400, got: 59")},
 		{"timeout too long", with(`    timeout_seconds = 86401`), phrase("value must be between 60 and 86400, got: 86401")},
 		{"long request_text", strings.Replace(with(""), "Deploy **v1.4.2** to production?", strings.Repeat("é", 2001), 1),
-			phrase("must be between 1 and 2000 characters long, but it has 2001")},
+			phrase("UTF-8 character count must be between 1 and 2000, got: 2001")},
 		{"empty loop_id", strings.Replace(with(""), loopID, "", 1), phrase("loop_id string length must be at least 1")},
 		{"context not an object", with(`    context = jsonencode(["a"])`), phrase("Invalid context")},
 		{"wait_timeout", with(`    wait_timeout = "soon"`), phrase("Invalid duration")},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -99,7 +100,7 @@ func (r *LoopResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"name": schema.StringAttribute{
 				MarkdownDescription: loopDocs.Name,
 				Required:            true,
-				Validators:          []validator.String{validators.CharLengthBetween(1, loopNameMaxChars)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, loopNameMaxChars)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: loopDocs.Description,
@@ -108,13 +109,13 @@ func (r *LoopResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 				// plan as "", so they never fight each other.
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{validators.CharLengthAtMost(loopDescriptionMaxChars)},
+				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(loopDescriptionMaxChars)},
 			},
 			"icon": schema.StringAttribute{
 				MarkdownDescription: loopDocs.Icon,
 				Required:            true,
 				Validators: []validator.String{
-					validators.CharLengthBetween(1, loopIconMaxChars),
+					stringvalidator.UTF8LengthBetween(1, loopIconMaxChars),
 					validators.WarnUnlessOneOf(hitl.AllDocumentedIcons()...),
 				},
 			},

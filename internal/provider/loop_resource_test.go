@@ -184,12 +184,12 @@ func TestAccLoopResource_invalidInput(t *testing.T) {
 		return strings.TrimPrefix(loopConfig(s, name, description, icon), s.providerBlock())
 	}
 	expectPlanErrors(t, s.providerBlock(), []invalidBlock{
-		{"empty name", loop("", "", "star"), phrase(`name must be between 1 and 100 characters long, but it has 0`)},
-		{"long name", loop(strings.Repeat("n", 101), "", "star"), phrase(`name must be between 1 and 100 characters long, but it has 101`)},
-		{"long multibyte name", loop(strings.Repeat("名", 101), "", "star"), phrase(`name must be between 1 and 100 characters long, but it has 101`)},
-		{"long description", loop("ok", strings.Repeat("d", 501), "star"), phrase(`description must be at most 500 characters long, but it has 501`)},
-		{"empty icon", loop("ok", "", ""), phrase(`icon must be between 1 and 100 characters long, but it has 0`)},
-		{"long icon", loop("ok", "", strings.Repeat("i", 101)), phrase(`icon must be between 1 and 100 characters long, but it has 101`)},
+		{"empty name", loop("", "", "star"), phrase(`name UTF-8 character count must be between 1 and 100, got: 0`)},
+		{"long name", loop(strings.Repeat("n", 101), "", "star"), phrase(`name UTF-8 character count must be between 1 and 100, got: 101`)},
+		{"long multibyte name", loop(strings.Repeat("名", 101), "", "star"), phrase(`name UTF-8 character count must be between 1 and 100, got: 101`)},
+		{"long description", loop("ok", strings.Repeat("d", 501), "star"), phrase(`description UTF-8 character count must be at most 500, got: 501`)},
+		{"empty icon", loop("ok", "", ""), phrase(`icon UTF-8 character count must be between 1 and 100, got: 0`)},
+		{"long icon", loop("ok", "", strings.Repeat("i", 101)), phrase(`icon UTF-8 character count must be between 1 and 100, got: 101`)},
 	})
 	if n := s.TotalCalls(); n != 0 {
 		t.Errorf("invalid input made %d API calls (%v), want none", n, s.Calls())

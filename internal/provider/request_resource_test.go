@@ -490,8 +490,8 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
 		{"response_type", request(`  request_text = "Ok?"
   timeout_seconds = 60
   response_type = "emoji"`), valueMustBe("response_type")},
-		{"empty request_text", textRequest(""), phrase("must be between 1 and 2000 characters long, but it has 0")},
-		{"long request_text", textRequest(strings.Repeat("é", 2001)), phrase("must be between 1 and 2000 characters long, but it has 2001")},
+		{"empty request_text", textRequest(""), phrase("UTF-8 character count must be between 1 and 2000, got: 0")},
+		{"long request_text", textRequest(strings.Repeat("é", 2001)), phrase("UTF-8 character count must be between 1 and 2000, got: 2001")},
 		{"timeout_seconds 59", strings.Replace(with(""), "600", "59", 1), phrase("timeout_seconds value must be between 60 and 86400, got: 59")},
 		{"timeout_seconds 86401", strings.Replace(with(""), "600", "86401", 1), phrase("timeout_seconds value must be between 60 and 86400, got: 86401")},
 		{"time-sensitive by default without timeout", request(`  request_text = "Ok?"

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
-	"github.com/hitl-sh/terraform-provider-hitl/internal/validators"
 )
 
 // Plan-time checks of hitl_request that involve more than one attribute.
@@ -45,7 +44,7 @@ func loopIDValidators() []validator.String {
 }
 
 func requestTextValidators() []validator.String {
-	return []validator.String{validators.CharLengthBetween(1, requestTextMaxChars)}
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, requestTextMaxChars)}
 }
 
 func priorityValidators() []validator.String {

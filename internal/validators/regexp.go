@@ -1,3 +1,5 @@
+// Package validators holds schema validators shared by several resources
+// and data sources.
 package validators
 
 import (

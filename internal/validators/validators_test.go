@@ -18,39 +18,6 @@ func validate(t *testing.T, v validator.String, value types.String) diag.Diagnos
 	return resp.Diagnostics
 }
 
-func TestCharLength(t *testing.T) {
-	tests := []struct {
-		name    string
-		v       validator.String
-		value   types.String
-		wantErr string
-	}{
-		{"ascii at the limit", CharLengthBetween(1, 3), types.StringValue("abc"), ""},
-		{"multi-byte characters count once", CharLengthBetween(1, 3), types.StringValue("éüö"), ""},
-		{"emoji count once", CharLengthAtMost(2), types.StringValue("👍🎉"), ""},
-		{"too long", CharLengthBetween(1, 3), types.StringValue("abcd"), "must be between 1 and 3 characters long, but it has 4"},
-		{"too long in characters", CharLengthBetween(1, 3), types.StringValue("日本語テ"), "but it has 4"},
-		{"empty", CharLengthBetween(1, 3), types.StringValue(""), "but it has 0"},
-		{"at most", CharLengthAtMost(2), types.StringValue("abc"), "must be at most 2 characters long, but it has 3"},
-		{"null is not checked", CharLengthBetween(1, 3), types.StringNull(), ""},
-		{"unknown is not checked", CharLengthBetween(1, 3), types.StringUnknown(), ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			diags := validate(t, tt.v, tt.value)
-			if tt.wantErr == "" {
-				if diags.HasError() {
-					t.Fatalf("unexpected error: %v", diags)
-				}
-				return
-			}
-			if diags.ErrorsCount() != 1 || !strings.Contains(diags.Errors()[0].Detail(), tt.wantErr) {
-				t.Fatalf("diagnostics %v, want one error containing %q", diags, tt.wantErr)
-			}
-		})
-	}
-}
-
 func TestWarnUnlessOneOf(t *testing.T) {
 	v := WarnUnlessOneOf("star", "flag")
 	if diags := validate(t, v, types.StringValue("star")); len(diags) != 0 {
