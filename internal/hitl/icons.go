@@ -1,24 +1,30 @@
 package hitl
 
-// DocumentedIcons are the loop icon identifiers the API documents, by group.
-// The API may accept others, so callers should treat the list as advice.
-var DocumentedIcons = map[string][]string{
-	"security":      {"shield-check", "shield-alt", "shield-exclamation", "lock", "key"},
-	"content":       {"document-text", "document-check", "file-text", "clipboard", "edit"},
-	"review":        {"eye", "search", "thumbs-up", "thumbs-down", "star"},
-	"quality":       {"badge-check", "certificate", "award", "beaker", "cog"},
-	"communication": {"chat", "comment", "bell", "megaphone", "mail"},
-	"general":       {"folder", "tag", "flag", "bookmark", "heart"},
+// IconGroup is a group of loop icon identifiers as the API documents them.
+type IconGroup struct {
+	Name  string
+	Icons []string
 }
 
-// IconGroups lists the groups of DocumentedIcons in the documentation's order.
-var IconGroups = []string{"security", "content", "review", "quality", "communication", "general"}
+// DocumentedIconGroups are the loop icon identifiers the API documents, in
+// the documentation's order. The API may accept others, so callers should
+// treat the list as advice. The provider's schema description is built from
+// this list, and a test compares the icon table of the hitl_loop page with
+// it.
+var DocumentedIconGroups = []IconGroup{
+	{"security", []string{"shield-check", "shield-alt", "shield-exclamation", "lock", "key"}},
+	{"content", []string{"document-text", "document-check", "file-text", "clipboard", "edit"}},
+	{"review", []string{"eye", "search", "thumbs-up", "thumbs-down", "star"}},
+	{"quality", []string{"badge-check", "certificate", "award", "beaker", "cog"}},
+	{"communication", []string{"chat", "comment", "bell", "megaphone", "mail"}},
+	{"general", []string{"folder", "tag", "flag", "bookmark", "heart"}},
+}
 
 // AllDocumentedIcons returns every documented icon, grouped in order.
 func AllDocumentedIcons() []string {
 	var all []string
-	for _, g := range IconGroups {
-		all = append(all, DocumentedIcons[g]...)
+	for _, g := range DocumentedIconGroups {
+		all = append(all, g.Icons...)
 	}
 	return all
 }

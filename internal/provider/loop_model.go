@@ -32,12 +32,7 @@ var loopDocs = struct {
 	Description: "What the loop's reviewers are asked to do. At most 500 characters; newlines are allowed. " +
 		"Defaults to the empty string.",
 	Icon: "Icon of the loop, at most 100 characters. The documented identifiers are " +
-		"`shield-check`, `shield-alt`, `shield-exclamation`, `lock`, `key` (security); " +
-		"`document-text`, `document-check`, `file-text`, `clipboard`, `edit` (content); " +
-		"`eye`, `search`, `thumbs-up`, `thumbs-down`, `star` (review); " +
-		"`badge-check`, `certificate`, `award`, `beaker`, `cog` (quality); " +
-		"`chat`, `comment`, `bell`, `megaphone`, `mail` (communication); " +
-		"`folder`, `tag`, `flag`, `bookmark`, `heart` (general). Other values are passed to the API with a warning.",
+		documentedIconsMarkdown() + ". Other values are passed to the API with a warning.",
 	CreatorID:      "Identifier of the user who created the loop: the owner of the API key.",
 	Members:        "Reviewers of the loop, the creator first. People join from the HITL.sh mobile app; they cannot be added through the API.",
 	MemberCount:    "Number of active members.",
