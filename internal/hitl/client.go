@@ -72,18 +72,6 @@ func WithBaseURL(raw string) Option {
 	}
 }
 
-// WithHTTPClient replaces the HTTP client. The client's Timeout, if any, is
-// the per-request timeout.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) error {
-		if hc == nil {
-			return errors.New("http client must not be nil")
-		}
-		c.httpClient = hc
-		return nil
-	}
-}
-
 // WithUserAgent sets the User-Agent header sent with every request.
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {
@@ -195,9 +183,6 @@ func newTransport() *http.Transport {
 // MaxRetries returns the cap on retries of one request, or -1 when there is
 // none and the operation's deadline alone decides.
 func (c *Client) MaxRetries() int { return c.maxRetries }
-
-// BaseURL returns the API root the client talks to.
-func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 // ParseBaseURL checks an API root. It must be an absolute http(s) URL; plain
 // http is allowed only when the host is a loopback address, so the API key

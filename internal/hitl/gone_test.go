@@ -111,7 +111,7 @@ func TestReadLoopGoneOnlyWhenTheAPISaysSo(t *testing.T) {
 			check("ReadLoop(deleted)", err, base+"/api/loops/"+ids[1])
 			_, err = c.NewLoopSnapshot(time.Minute).Get(ctx, ids[0])
 			check("snapshot Get", err, base+"/api/loops")
-			_, err = c.DeleteLoop(ctx, ids[0])
+			err = c.DeleteLoop(ctx, ids[0])
 			check("DeleteLoop", err, base+"/api/loops/"+ids[0])
 			_, err = c.ReadRequest(ctx, "65f1234567890abcdef12345", ids[0])
 			check("ReadRequest", err, base+"/api/requests/65f1234567890abcdef12345")

@@ -75,17 +75,6 @@ func (u UpdateLoopInput) IsEmpty() bool {
 	return u.Name == nil && u.Description == nil && u.Icon == nil
 }
 
-// DeletedLoop is the answer to a delete.
-type DeletedLoop struct {
-	LoopID      string `json:"loop_id"`
-	DeletedAt   string `json:"deleted_at"`
-	DeletedData struct {
-		MembersRemoved   int `json:"members_removed"`
-		RequestsDeleted  int `json:"requests_deleted"`
-		ResponsesDeleted int `json:"responses_deleted"`
-	} `json:"deleted_data"`
-}
-
 type loopData struct {
 	Loop Loop `json:"loop"`
 }
@@ -94,7 +83,6 @@ func (d *loopData) validate() error { return d.Loop.validate() }
 
 type loopsData struct {
 	Loops []Loop `json:"loops"`
-	Count int    `json:"count"`
 }
 
 func (d *loopsData) validate() error {
@@ -148,10 +136,6 @@ func (c *Client) UpdateLoop(ctx context.Context, id string, in UpdateLoopInput) 
 }
 
 // DeleteLoop deletes a loop with its memberships, requests and responses.
-func (c *Client) DeleteLoop(ctx context.Context, id string) (*DeletedLoop, error) {
-	var out DeletedLoop
-	if err := c.do(ctx, http.MethodDelete, loopPath(id), nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (c *Client) DeleteLoop(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, loopPath(id), nil, nil)
 }

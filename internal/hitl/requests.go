@@ -340,14 +340,6 @@ func (c *Client) CancelRequest(ctx context.Context, id string) (*CancelledReques
 	return &out, nil
 }
 
-// SubmitFeedback attaches feedback, a JSON object, to a completed request.
-func (c *Client) SubmitFeedback(ctx context.Context, id string, feedback json.RawMessage) error {
-	body := struct {
-		Feedback json.RawMessage `json:"feedback"`
-	}{feedback}
-	return c.do(ctx, http.MethodPost, requestPath(id)+"/feedback", body, nil)
-}
-
 // IsNullJSON reports whether raw is absent or the JSON literal null.
 func IsNullJSON(raw json.RawMessage) bool {
 	return len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))

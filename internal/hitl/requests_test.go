@@ -106,9 +106,6 @@ func TestRequestLifecycle(t *testing.T) {
 		answered.ResponseBy.UserID == "" || answered.ResponseAt == nil {
 		t.Fatalf("answered request = %+v", answered)
 	}
-	if err := c.SubmitFeedback(ctx, created.RequestID, json.RawMessage(`{"helpful":true}`)); err != nil {
-		t.Errorf("SubmitFeedback: %v", err)
-	}
 
 	// A completed request cannot be cancelled; the API says so with a 400.
 	if _, err := c.CancelRequest(ctx, created.RequestID); !IsValidation(err) {

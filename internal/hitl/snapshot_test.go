@@ -118,7 +118,7 @@ func TestSnapshotConfirmsMissingLoopWithGet(t *testing.T) {
 	// Not in the list (another account's loop, or a lagging list) but
 	// present: the GET finds it, so nothing is wrongly removed.
 	otherKey := e.AddUser("other@example.com")
-	other, _ := New(otherKey, WithBaseURL(c.BaseURL()))
+	other, _ := New(otherKey, WithBaseURL(c.baseURL.String()))
 	foreign, err := other.CreateLoop(ctx, CreateLoopInput{Name: "theirs", Icon: "star"})
 	if err != nil {
 		t.Fatal(err)

@@ -342,7 +342,7 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 
 	id := state.ID.ValueString()
-	_, err := r.data.client.DeleteLoop(ctx, id)
+	err := r.data.client.DeleteLoop(ctx, id)
 	if hitl.IsLoopGone(err) {
 		// Already gone (deleted outside Terraform, or by a retried delete
 		// whose first answer was lost): success, once the list agrees.
