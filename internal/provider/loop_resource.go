@@ -310,8 +310,12 @@ func (r *LoopResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if in.IsEmpty() {
 		// Only Terraform-side settings such as timeouts changed.
 		loop, err = r.data.client.GetLoop(ctx, id)
-	} else {
-		loop, err = r.data.client.UpdateLoop(ctx, id, in)
+	} else if err = notSent(ctx); err == nil {
+		// Once sent, the update is seen through an interrupt, so that
+		// state records what the API did (see seeThrough).
+		sendCtx, release := seeThrough(ctx, r.data.interruptGrace())
+		loop, err = r.data.client.UpdateLoop(sendCtx, id, in)
+		release()
 	}
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error updating loop", err))
@@ -341,6 +345,14 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 
 	id := state.ID.ValueString()
+	if err := notSent(ctx); err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error deleting loop", err))
+		return
+	}
+	// Once sent, the delete is seen through an interrupt, so that state
+	// records what the API did (see seeThrough).
+	ctx, release := seeThrough(ctx, r.data.interruptGrace())
+	defer release()
 	_, err := r.data.client.DeleteLoop(ctx, id)
 	if hitl.IsLoopGone(err) {
 		// Already gone (deleted outside Terraform, or by a retried delete
