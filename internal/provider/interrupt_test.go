@@ -211,4 +211,16 @@ func TestAccLoopResource_interruptedUpdateAndDelete(t *testing.T) {
 	if loops := s.Loops(); len(loops) != 0 {
 		t.Fatalf("destroy left %d loops on the server\n%s", len(loops), out)
 	}
+
+	// Unrelated, but this working directory is at hand: an import of
+	// something that is not a loop id says what an id looks like, before
+	// any call to the API.
+	s.ResetCalls()
+	out = cli.mustFail("import", "-no-color", "-input=false", `hitl_loop.r["r-00"]`, "not-an-id")
+	if !strings.Contains(out, "24 hexadecimal characters") {
+		t.Fatalf("the import of a malformed id does not say what an id looks like:\n%s", out)
+	}
+	if calls := s.Calls(); len(calls) != 0 {
+		t.Fatalf("the import of a malformed id called the API: %v", calls)
+	}
 }
