@@ -27,7 +27,14 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 			if err := notSent(ctx); err != nil {
 				return nil, "", err
 			}
-			c, err := r.data.client.CreateLoop(sendCtx, in)
+			var c *hitl.CreatedLoop
+			err := r.data.loopCreates.send(ctx, in, r.data.claims, func() (string, error) {
+				var err error
+				if c, err = r.data.client.CreateLoop(sendCtx, in); err != nil {
+					return "", err
+				}
+				return c.Loop.ID, nil
+			})
 			if err != nil {
 				return nil, "", err
 			}
@@ -38,19 +45,23 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 			// outside state.
 			lookupCtx, release := lookupContext(ctx, grace)
 			defer release()
-			// Not the snapshot: the answer must be newer than the request.
-			loops, err := r.data.client.ListLoops(lookupCtx)
-			if err != nil {
-				return nil, err
-			}
-			candidates := map[string]*hitl.Loop{}
-			for i := range loops {
-				l := &loops[i]
-				if l.Name == in.Name && l.Description == in.Description && l.Icon == in.Icon && createdAfter(l.CreatedAt, started) {
-					candidates[l.ID] = l
+			// Alike loops of this run that lost their answers too share
+			// what is found (loop_create_group.go).
+			return r.data.loopCreates.find(lookupCtx, in, r.data.claims, func() (map[string]*hitl.Loop, error) {
+				// Not the snapshot: the answer must be newer than the request.
+				loops, err := r.data.client.ListLoops(lookupCtx)
+				if err != nil {
+					return nil, err
 				}
-			}
-			return candidates, nil
+				candidates := map[string]*hitl.Loop{}
+				for i := range loops {
+					l := &loops[i]
+					if l.Name == in.Name && l.Description == in.Description && l.Icon == in.Icon && createdAfter(l.CreatedAt, started) {
+						candidates[l.ID] = l
+					}
+				}
+				return candidates, nil
+			})
 		},
 		retryWhenNone: true,
 		adoptedNote: "Its invite_code, join_url and QR code exist only in that lost answer and are null: share the loop " +
