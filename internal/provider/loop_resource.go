@@ -125,7 +125,7 @@ func (r *LoopResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"invite_code":    createOnly("Nine-character code with which reviewers join the loop in the mobile app."),
 			"join_url":       createOnly("Link that opens the loop's invitation, to share with reviewers."),
 			"qr_code_url":    createOnly("URL of a PNG QR code that encodes the join URL."),
-			"qr_code_base64": createOnly("The QR code as a `data:image/png;base64,...` URI."),
+			"qr_code_base64": qrCodeBase64Attribute(createOnly("The QR code as a `data:image/png;base64,...` URI.")),
 			"members": schema.ListNestedAttribute{
 				MarkdownDescription: loopDocs.Members,
 				Computed:            true,

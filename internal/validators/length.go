@@ -40,8 +40,12 @@ func (v charLength) ValidateString(ctx context.Context, req validator.StringRequ
 	}
 	n := utf8.RuneCountInString(req.ConfigValue.ValueString())
 	if n < v.min || n > v.max {
+		fix := "shorten"
+		if n < v.min {
+			fix = "lengthen"
+		}
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value length",
-			fmt.Sprintf("The value of %s %s, but it has %d. The HITL API would reject it; shorten or lengthen it and plan again.",
-				req.Path, v.Description(ctx), n))
+			fmt.Sprintf("The value of %s %s, but it has %d. The HITL API would reject it; %s it and plan again.",
+				req.Path, v.Description(ctx), n, fix))
 	}
 }

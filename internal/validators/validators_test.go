@@ -28,10 +28,10 @@ func TestCharLength(t *testing.T) {
 		{"ascii at the limit", CharLengthBetween(1, 3), types.StringValue("abc"), ""},
 		{"multi-byte characters count once", CharLengthBetween(1, 3), types.StringValue("éüö"), ""},
 		{"emoji count once", CharLengthAtMost(2), types.StringValue("👍🎉"), ""},
-		{"too long", CharLengthBetween(1, 3), types.StringValue("abcd"), "must be between 1 and 3 characters long, but it has 4"},
+		{"too long", CharLengthBetween(1, 3), types.StringValue("abcd"), "must be between 1 and 3 characters long, but it has 4. The HITL API would reject it; shorten it"},
 		{"too long in characters", CharLengthBetween(1, 3), types.StringValue("日本語テ"), "but it has 4"},
-		{"empty", CharLengthBetween(1, 3), types.StringValue(""), "but it has 0"},
-		{"at most", CharLengthAtMost(2), types.StringValue("abc"), "must be at most 2 characters long, but it has 3"},
+		{"empty", CharLengthBetween(1, 3), types.StringValue(""), "but it has 0. The HITL API would reject it; lengthen it"},
+		{"at most", CharLengthAtMost(2), types.StringValue("abc"), "must be at most 2 characters long, but it has 3. The HITL API would reject it; shorten it"},
 		{"null is not checked", CharLengthBetween(1, 3), types.StringNull(), ""},
 		{"unknown is not checked", CharLengthBetween(1, 3), types.StringUnknown(), ""},
 	}
