@@ -126,6 +126,9 @@ type Emulator struct {
 	faults   Faults
 	latency  time.Duration
 	faultRNG *mrand.Rand
+
+	// late delays the answers to writes (answer_delay.go).
+	late lateAnswers
 }
 
 // account is a HITL.sh user: an API key owner or a reviewer who joined a loop.

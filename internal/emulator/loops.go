@@ -63,11 +63,12 @@ func (l *loop) json() loopJSON {
 		CreatedAt:   timestamp(l.createdAt),
 		UpdatedAt:   timestamp(l.updatedAt),
 	}
+	// member_count is the total, pending members included, as the API
+	// documents it ("Total number of members in the loop"; its examples
+	// compute the active ones as member_count - pending_count).
 	for _, m := range l.members {
-		switch m.status {
-		case memberActive:
-			out.MemberCount++
-		case memberPending:
+		out.MemberCount++
+		if m.status == memberPending {
 			out.PendingCount++
 		}
 	}

@@ -342,7 +342,7 @@ func TestMembers(t *testing.T) {
 		Loop loopBody `json:"loop"`
 	}
 	f.do(http.MethodGet, "/v1/loops/"+id, nil).data(t, &got)
-	if got.Loop.MemberCount != 2 || got.Loop.PendingCount != 1 || len(got.Loop.Members) != 3 {
+	if got.Loop.MemberCount != 3 || got.Loop.PendingCount != 1 || len(got.Loop.Members) != 3 {
 		t.Fatalf("counts %d/%d, members %+v", got.Loop.MemberCount, got.Loop.PendingCount, got.Loop.Members)
 	}
 	if p := got.Loop.Members[2]; p.UserID != pending || p.Status != "pending" || p.JoinedAt != nil {

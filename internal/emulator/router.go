@@ -173,7 +173,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request, p apiPath) {
 			rt.methods[r.Method](e, w, r, c)
 		}
 	}
-	if e.injectFault(w, r, dispatch) {
+	if e.injectFault(w, r, dispatch) || e.answerLate(w, r, dispatch) {
 		return
 	}
 	dispatch(w)

@@ -72,6 +72,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if !ok {
 		deadline = time.Now().Add(c.retryWindow)
 	}
+	// A call seen through after an interrupt makes no new attempt (interrupt.go).
+	retryCtx, stopRetries := retryContext(ctx)
+	defer stopRetries()
 
 	// The last answer the server gave, for a read whose deadline expires
 	// during a later attempt: the API's own error explains more than the
@@ -86,7 +89,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 			return c.finish(method, path, *answered, write, out)
 		}
 		reason := retryReason(method, a)
-		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || ctx.Err() != nil {
+		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || retryCtx.Err() != nil {
 			return c.finish(method, path, a, write, out)
 		}
 		wait := c.backoff(try, a.retryAfter)
@@ -103,12 +106,12 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		})
 		timer := time.NewTimer(wait)
 		select {
-		case <-ctx.Done():
+		case <-retryCtx.Done():
 			timer.Stop()
 			if !write && answered != nil {
 				return c.finish(method, path, *answered, write, out)
 			}
-			return c.finish(method, path, attempt{err: ctx.Err(), sent: a.sent}, write, out)
+			return c.finish(method, path, attempt{err: context.Cause(retryCtx), sent: a.sent}, write, out)
 		case <-timer.C:
 		}
 	}

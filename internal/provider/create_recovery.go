@@ -102,8 +102,10 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 			diags.AddError(summary+": outcome unknown",
 				fmt.Sprintf("%s.\n\nThe provider cannot tell which of these, all matching this resource and created during "+
 					"this run, is this resource's %s: %s. To avoid a duplicate it created nothing more. Import the right one "+
-					"with `terraform import <address> <id>` (or an `import` block) where the resource supports import, and "+
-					"delete or cancel the others in HITL.sh.", err, s.kind, strings.Join(unclaimed, ", ")))
+					"with `terraform import <address> <id>` (or an `import` block) where the resource supports import. Other "+
+					"resources of this configuration with the same settings that failed the same way may own the others: "+
+					"import one into each of them, and delete or cancel in HITL.sh only those that no resource takes.",
+					err, s.kind, strings.Join(unclaimed, ", ")))
 			return created, "", adopted, diags
 		case !s.retryWhenNone:
 			diags.AddError(summary+": outcome unknown",

@@ -35,16 +35,17 @@ var loopDocs = struct {
 		documentedIconsMarkdown() + ". Other values are passed to the API with a warning.",
 	CreatorID:      "Identifier of the user who created the loop: the owner of the API key.",
 	Members:        "Reviewers of the loop, the creator first. People join from the HITL.sh mobile app; they cannot be added through the API.",
-	MemberCount:    "Number of active members.",
-	PendingCount:   "Number of members whose invitation is still pending.",
+	MemberCount:    "Number of members as the API counts them: all entries of `members`, pending ones included.",
+	PendingCount:   "Number of members whose invitation is still pending, who cannot receive review requests yet.",
 	CreatedAt:      "When the loop was created (RFC 3339).",
 	UpdatedAt:      "When the loop was last changed (RFC 3339).",
 	MemberUserID:   "Identifier of the member's user.",
 	MemberEmail:    "Email address of the member.",
 	MemberStatus:   "`active` or `pending`.",
 	MemberJoinedAt: "When the member joined (RFC 3339); null while pending.",
-	ActiveMemberCount: "Number of entries of `members` whose status is `active`, counted by the provider. " +
-		"A loop needs at least one active member before it can receive review requests.",
+	ActiveMemberCount: "Number of entries of `members` whose status is `active` (`member_count` minus `pending_count`), " +
+		"counted by the provider: the reviewers who can receive review requests. A loop needs at least one before it can " +
+		"receive any.",
 }
 
 // memberAttrTypes is the object type of one element of `members`.

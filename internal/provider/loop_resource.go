@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -127,7 +126,7 @@ func (r *LoopResource) Schema(ctx context.Context, _ resource.SchemaRequest, res
 			"invite_code":    createOnly("Nine-character code with which reviewers join the loop in the mobile app."),
 			"join_url":       createOnly("Link that opens the loop's invitation, to share with reviewers."),
 			"qr_code_url":    createOnly("URL of a PNG QR code that encodes the join URL."),
-			"qr_code_base64": createOnly("The QR code as a `data:image/png;base64,...` URI."),
+			"qr_code_base64": qrCodeBase64Attribute(createOnly("The QR code as a `data:image/png;base64,...` URI.")),
 			"members": schema.ListNestedAttribute{
 				MarkdownDescription: loopDocs.Members,
 				Computed:            true,
@@ -311,8 +310,12 @@ func (r *LoopResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if in.IsEmpty() {
 		// Only Terraform-side settings such as timeouts changed.
 		loop, err = r.data.client.GetLoop(ctx, id)
-	} else {
-		loop, err = r.data.client.UpdateLoop(ctx, id, in)
+	} else if err = notSent(ctx); err == nil {
+		// Once sent, the update is seen through an interrupt, so that
+		// state records what the API did (see seeThrough).
+		sendCtx, release := seeThrough(ctx, r.data.interruptGrace())
+		loop, err = r.data.client.UpdateLoop(sendCtx, id, in)
+		release()
 	}
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error updating loop", err))
@@ -342,6 +345,14 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 
 	id := state.ID.ValueString()
+	if err := notSent(ctx); err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error deleting loop", err))
+		return
+	}
+	// Once sent, the delete is seen through an interrupt, so that state
+	// records what the API did (see seeThrough).
+	ctx, release := seeThrough(ctx, r.data.interruptGrace())
+	defer release()
 	err := r.data.client.DeleteLoop(ctx, id)
 	if hitl.IsLoopGone(err) {
 		// Already gone (deleted outside Terraform, or by a retried delete
@@ -354,11 +365,4 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("Error deleting loop", err))
 	}
-}
-
-func (r *LoopResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	// By id (`terraform import`, or an import block's `id`) or by identity
-	// (an import block's `identity`, Terraform 1.12 and later). Read, which
-	// follows, checks that the loop exists and sets the identity.
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }

@@ -73,7 +73,7 @@ data "hitl_loops" "none" {
 			0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("Alpha")}),
 			2: knownvalue.ObjectPartial(map[string]knownvalue.Check{
 				"name":                knownvalue.StringExact("Bravo"),
-				"member_count":        knownvalue.Int64Exact(2),
+				"member_count":        knownvalue.Int64Exact(3),
 				"pending_count":       knownvalue.Int64Exact(1),
 				"active_member_count": knownvalue.Int64Exact(2),
 			}),

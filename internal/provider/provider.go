@@ -119,6 +119,8 @@ type providerData struct {
 	// claims holds the loops this provider process created, so that
 	// recovering from a lost create answer never adopts a sibling's loop.
 	claims *claimSet
+	// loopCreates coordinates alike loop creates (loop_create_group.go).
+	loopCreates loopCreateGroups
 }
 
 // loopReader reads loops; *hitl.LoopSnapshot and directLoopReader implement it.

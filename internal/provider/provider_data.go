@@ -50,6 +50,13 @@ func (c *claimSet) claim(id string) {
 	c.ids[id] = true
 }
 
+// claimed reports whether id was claimed.
+func (c *claimSet) claimed(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ids[id]
+}
+
 // claimOnly claims the single id of candidates that no one has claimed yet,
 // and returns it; if there are none or several, it claims nothing and
 // returns the unclaimed ones.

@@ -101,6 +101,11 @@ func TestAccDemo_quickstart(t *testing.T) {
 		"==> Stopping the emulator",
 		"==> Done",
 	)
+	// The destroy plan lists every loop's attributes: the QR codes, kilobytes
+	// of base64 each, must not be among them.
+	if strings.Contains(stdout.String(), "base64,iVBOR") {
+		t.Error("the console shows a QR code's base64")
+	}
 	if t.Failed() {
 		t.Logf("stdout:\n%s", &stdout)
 	}

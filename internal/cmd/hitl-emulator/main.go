@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	hitl-emulator [-addr 127.0.0.1:8080] [-api-key KEY] [-latency 50ms] [-seed N]
+//	hitl-emulator [-addr 127.0.0.1:8080] [-api-key KEY] [-latency 50ms] [-answer-delay 1s] [-seed N]
 //	              [-fail-rate F] [-rate-limit-rate F] [-drop-after-write-rate F]
 //	              [-malformed-rate F] [-auto-respond VALUE] [-auto-respond-delay 2s]
 //	              [-url-file PATH] [-quiet]
@@ -60,6 +60,7 @@ type options struct {
 	autoRespond   *string
 	autoDelay     time.Duration
 	latency       time.Duration
+	answerDelay   time.Duration
 	seed          int64
 	quiet         bool
 	faults        emulator.Faults
@@ -73,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "loopback `address` to listen on; port 0 picks a free port")
 	fs.StringVar(&o.apiKey, "api-key", "", "bearer `key` to accept (default $HITL_API_KEY, else a generated key)")
 	fs.DurationVar(&o.latency, "latency", 0, "delay added before answering each API request")
+	fs.DurationVar(&o.answerDelay, "answer-delay", 0, "delay between performing a write and answering it, so that an interrupt can fall in between")
 	fs.Int64Var(&o.seed, "seed", 0, "seed for ids, invite codes and fault decisions, to repeat a run (default: a random seed, printed at start)")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log each API call on standard error")
 	fs.Float64Var(&o.faults.ServerErrorRate, "fail-rate", 0, "fraction of API requests answered 500, 502 or 503")
@@ -103,8 +105,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 			return o, fmt.Errorf("%s must be between 0 and 1, got %v", name, r)
 		}
 	}
-	if o.latency < 0 || o.autoDelay < 0 {
-		return o, errors.New("-latency and -auto-respond-delay must not be negative")
+	if o.latency < 0 || o.autoDelay < 0 || o.answerDelay < 0 {
+		return o, errors.New("-latency, -answer-delay and -auto-respond-delay must not be negative")
 	}
 	if o.apiKey == "" {
 		o.apiKey = getenv("HITL_API_KEY")
@@ -139,6 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		cfg.Log = stderr
 	}
 	emu := emulator.New(cfg)
+	emu.SetAnswerDelay(o.answerDelay)
 	if o.autoRespond != nil {
 		value, delay := autoValue(*o.autoRespond), o.autoDelay
 		emu.SetAutoResponder(func(emulator.Request) (any, time.Duration, bool) {

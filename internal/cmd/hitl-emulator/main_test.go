@@ -62,6 +62,7 @@ func TestParseFlags(t *testing.T) {
 		{"-malformed-rate", "-0.1"},
 		{"-drop-after-write-rate", "NaN"},
 		{"-latency", "-1s"},
+		{"-answer-delay", "-1s"},
 		{"extra"},
 	} {
 		if _, err := parseFlags(args, io.Discard, noEnv); err == nil {
