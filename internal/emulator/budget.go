@@ -31,7 +31,8 @@ func (e *Emulator) chargeLocked(key *apiKey) budget {
 	e.windowLocked(key, now)
 	limit := e.reportedLimitLocked()
 	if e.hourlyLimit > 0 && key.windowCalls >= e.hourlyLimit {
-		return budget{limit: limit, used: key.windowCalls, reset: key.windowStart.Add(e.window), exceeded: true}
+		used := min(key.windowCalls, e.hourlyLimit) // UseBudget may have charged more
+		return budget{limit: limit, used: used, reset: key.windowStart.Add(e.window), exceeded: true}
 	}
 	key.windowCalls++
 	return budget{limit: limit, used: key.windowCalls, reset: key.windowStart.Add(e.window)}

@@ -241,7 +241,8 @@ func IsUncertain(err error) bool {
 // outage.
 type UnreachableError struct {
 	// BaseURL is the API root the client was configured with; URL is the
-	// full address of the call.
+	// full address of the call, and Method its method (both empty for
+	// Probe, which sends no request).
 	BaseURL, URL string
 	Method       string
 	Attempts     int
@@ -252,6 +253,9 @@ func (e *UnreachableError) Error() string {
 	attempts := "once"
 	if e.Attempts > 1 {
 		attempts = fmt.Sprintf("%d times", e.Attempts)
+	}
+	if e.Method == "" {
+		return fmt.Sprintf("cannot reach the HITL API at %s: %v (tried %s)", e.BaseURL, e.Err, attempts)
 	}
 	return fmt.Sprintf("cannot reach the HITL API at %s: %s %s: %v (tried %s)", e.BaseURL, e.Method, e.URL, e.Err, attempts)
 }

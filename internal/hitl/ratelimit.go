@@ -51,6 +51,36 @@ func parseRateLimit(h http.Header) RateLimit {
 type rateState struct {
 	mu sync.Mutex
 	rl RateLimit
+	// spent is the latest answer that said the budget is spent (without a
+	// Retry-After, which takes precedence), until an answer shows budget
+	// again or a later window: calls in the meantime wait for the reset,
+	// or fail, without being sent.
+	spent *attempt
+}
+
+// spentAnswer returns the remembered answer that said the budget is spent,
+// while its reset is still ahead.
+func (s *rateState) spentAnswer() (attempt, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.spent == nil || !time.Now().Before(s.spent.rate.Reset) {
+		return attempt{}, false
+	}
+	return *s.spent, true
+}
+
+// record remembers an answer's figures, and whether it said the budget is
+// spent.
+func (s *rateState) record(a attempt) {
+	s.update(a.rate)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case budgetSpent(a) && a.retryAfter == 0:
+		s.spent = &a
+	case a.rate.Known && s.spent != nil && (a.rate.Remaining > 0 || a.rate.Reset.After(s.spent.rate.Reset)):
+		s.spent = nil
+	}
 }
 
 // update records the figures of one answer. Answers to concurrent calls
@@ -131,11 +161,20 @@ type RateLimitError struct {
 	Reset time.Time
 	// At is when the answer arrived, which "in 41 minutes" counts from.
 	At time.Time
+	// NotSent is true when this call was not sent because an earlier
+	// call's answer said the budget is spent; the APIError is that answer,
+	// with this call's method and path.
+	NotSent bool
 }
 
 func (e *RateLimitError) Error() string {
+	answer := e.APIError.Error()
+	if e.NotSent {
+		answer = fmt.Sprintf("%s %s was not sent: the HITL API answered an earlier call 429 %s: %s",
+			e.Method, e.where(), http.StatusText(http.StatusTooManyRequests), e.Message)
+	}
 	return fmt.Sprintf("%s; the API key's budget of %d requests is spent until %s (%s)",
-		e.APIError.Error(), e.Limit, e.Reset.UTC().Format("2006-01-02 15:04:05 UTC"), inDuration(e.Reset.Sub(e.At)))
+		answer, e.Limit, e.Reset.UTC().Format("2006-01-02 15:04:05 UTC"), inDuration(e.Reset.Sub(e.At)))
 }
 
 func (e *RateLimitError) Unwrap() error { return e.APIError }

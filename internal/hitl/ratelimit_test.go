@@ -257,3 +257,46 @@ func (l levelLogger) Warn(_ context.Context, msg string, _ map[string]any) {
 		l.warn(msg)
 	}
 }
+
+// Probe reports a refused address once, with no request; a listening
+// address is fine.
+func TestProbe(t *testing.T) {
+	addr := closedPort(t)
+	c, err := New("hitl_test_key", WithBaseURL("http://"+addr+"/v1"), WithRetryWait(time.Millisecond, 2*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Probe(t.Context())
+	var u *UnreachableError
+	if !errors.As(err, &u) || u.Attempts != firstContactAttempts || !strings.Contains(err.Error(), "cannot reach the HITL API at http://"+addr+"/v1: dial tcp") {
+		t.Errorf("Probe = %v, want an *UnreachableError", err)
+	}
+	ok, e := newEmulatorClient(t, emulator.Config{})
+	if err := ok.Probe(t.Context()); err != nil || e.TotalCalls() != 0 {
+		t.Errorf("Probe of a listening emulator = %v after %d calls, want nil after none", err, e.TotalCalls())
+	}
+}
+
+// After an answer that the budget is spent, calls are not sent until the
+// reset: they fail at once when it is after their deadline.
+func TestBudgetSpentRemembered(t *testing.T) {
+	c, e := newEmulatorClient(t, emulator.Config{HourlyLimit: 1})
+	e.UseBudget(1)
+	if _, err := c.ListLoops(t.Context()); !IsRateLimited(err) {
+		t.Fatalf("first call: %v", err)
+	}
+	_, err := c.GetLoop(t.Context(), "65f1234567890abcdef12345")
+	rl, ok := AsBudgetSpent(err)
+	if !ok || !rl.NotSent || !strings.Contains(err.Error(), "GET "+c.BaseURL()+"/api/loops/65f1234567890abcdef12345 was not sent: the HITL API answered an earlier call 429") {
+		t.Errorf("second call: %v", err)
+	}
+	if n := e.TotalCalls(); n != 1 {
+		t.Errorf("%d calls, want 1", n)
+	}
+	// A fresh window, seen in any answer, lifts it.
+	e.ResetRateLimit()
+	c.rate.record(attempt{status: 200, rate: RateLimit{Limit: 1, Remaining: 1, Reset: time.Now().Add(2 * time.Hour), Known: true}})
+	if _, err := c.ListLoops(t.Context()); err != nil {
+		t.Errorf("after the reset: %v", err)
+	}
+}

@@ -101,6 +101,26 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 	// the server may have performed it.
 	var answered *attempt
 	for try := 0; ; try++ {
+		if spent, ok := c.rate.spentAnswer(); ok {
+			// An earlier answer said the budget is spent until a reset
+			// still ahead: this call would be refused too.
+			wait := time.Until(spent.rate.Reset) + resetJitter()
+			if ctx.Err() != nil || time.Until(deadline) < wait {
+				err := c.finish(method, path, spent, write, nil)
+				if rl, ok := AsBudgetSpent(err); ok {
+					rl.NotSent, rl.At = true, time.Now()
+				}
+				return spent.rate, err
+			}
+			c.logInfo(ctx, "HITL API request budget spent; waiting for it to reset", map[string]any{
+				"method": method, "path": path, "limit": spent.rate.Limit,
+				"reset_at": spent.rate.Reset.UTC().Format(time.RFC3339), "wait": wait.Round(time.Second).String(),
+			})
+			notifyBudgetWait(ctx, BudgetWait{Method: method, Path: path, Limit: spent.rate.Limit, Reset: spent.rate.Reset})
+			if !sleepCtx(ctx, wait) {
+				return RateLimit{}, c.finish(method, path, attempt{err: ctx.Err()}, write, out)
+			}
+		}
 		a := c.send(ctx, method, path, payload)
 		if a.err == nil {
 			answered = &a
@@ -216,11 +236,11 @@ func (c *Client) send(ctx context.Context, method, path string, payload []byte) 
 	a.status = resp.StatusCode
 	a.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
 	a.rate, a.at = parseRateLimit(resp.Header), time.Now()
-	c.rate.update(a.rate)
 	a.body, a.err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if a.err != nil {
 		a.err = stripURL(a.err)
 	}
+	c.rate.record(a)
 	c.logger.Debug(ctx, "HITL API request", map[string]any{
 		"method": method, "path": path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
 	})

@@ -119,6 +119,8 @@ type providerData struct {
 	// claims holds the loops this provider process created, so that
 	// recovering from a lost create answer never adopts a sibling's loop.
 	claims *claimSet
+	// created counts what this provider process created.
+	created createdCounter
 }
 
 // loopReader reads loops; *hitl.LoopSnapshot and directLoopReader implement it.
@@ -188,6 +190,14 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	client, err := hitl.New(apiKey, append(opts, p.clientOptions...)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to configure the HITL client", err.Error())
+		return
+	}
+
+	// Nothing listening at the address (a wrong port, an emulator that is
+	// not running) is reported here once, rather than by every resource.
+	// The probe sends no request, so it costs none of the key's budget.
+	if err := client.Probe(ctx); err != nil {
+		resp.Diagnostics.AddError("Cannot reach the HITL API", unreachableDetail(err))
 		return
 	}
 
