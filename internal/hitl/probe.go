@@ -29,18 +29,8 @@ func (c *Client) Probe(ctx context.Context) error {
 	if c.contacted.Load() {
 		return nil
 	}
-	t, ok := c.httpClient.Transport.(*http.Transport)
-	if !ok {
+	if !c.dialsDirectly(ctx) {
 		return nil
-	}
-	if t.Proxy != nil {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL.String(), nil)
-		if err != nil {
-			return nil
-		}
-		if proxy, err := t.Proxy(req); err != nil || proxy != nil {
-			return nil
-		}
 	}
 	port := c.baseURL.Port()
 	if port == "" {
@@ -58,7 +48,7 @@ func (c *Client) Probe(ctx context.Context) error {
 			return nil
 		}
 		if !isConnRefused(err) || ctx.Err() != nil {
-			return nil
+			return nil //nolint:nilerr // only a refusal proves the address wrong; the calls report anything else
 		}
 		if try+1 >= firstContactAttempts {
 			c.unreachable.Store(true)
@@ -72,4 +62,23 @@ func (c *Client) Probe(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// dialsDirectly reports whether the client's requests connect straight to
+// the base URL's host: it uses the transport New made, with no proxy for
+// that URL.
+func (c *Client) dialsDirectly(ctx context.Context) bool {
+	t, ok := c.httpClient.Transport.(*http.Transport)
+	if !ok {
+		return false
+	}
+	if t.Proxy == nil {
+		return true
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL.String(), nil)
+	if err != nil {
+		return false
+	}
+	proxy, err := t.Proxy(req)
+	return err == nil && proxy == nil
 }
