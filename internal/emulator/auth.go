@@ -7,8 +7,9 @@ import (
 )
 
 // authenticate checks the bearer key and writes the 401 itself when it
-// fails. When count is set the call is charged to the key's hourly usage,
-// which GET /test reports; control endpoints are not charged.
+// fails. When count is set the call is charged to the key's budget (see
+// budget.go): the answer gets the X-RateLimit headers, and a call over an
+// enforced budget is answered 429 here. Control endpoints are not charged.
 //
 // The key is never written anywhere: error messages are fixed strings.
 func (e *Emulator) authenticate(w http.ResponseWriter, r *http.Request, count bool) (*apiKey, bool) {
@@ -31,11 +32,12 @@ func (e *Emulator) authenticate(w http.ResponseWriter, r *http.Request, count bo
 		return nil, false
 	}
 	if count {
-		hour := e.now().UTC().Truncate(time.Hour)
-		if !key.hour.Equal(hour) {
-			key.hour, key.hourCalls = hour, 0
+		b := e.chargeLocked(key)
+		b.setHeaders(w.Header())
+		if b.exceeded {
+			b.writeExceeded(w)
+			return nil, false
 		}
-		key.hourCalls++
 	}
 	return key, true
 }
@@ -101,20 +103,18 @@ func (e *Emulator) ResetCalls() {
 // testKey serves GET /test.
 func (e *Emulator) testKey(w http.ResponseWriter, _ *http.Request, c *call) {
 	e.mu.Lock()
-	now := e.now().UTC()
-	used := 0
-	if c.key.hour.Equal(now.Truncate(time.Hour)) {
-		used = c.key.hourCalls
-	}
+	// The figures of this very call, as its headers report them.
+	e.windowLocked(c.key, e.clock())
+	b := budget{limit: e.reportedLimitLocked(), used: c.key.windowCalls, reset: c.key.windowStart.Add(e.window)}
 	data := map[string]any{
 		"api_key_id":     c.key.id,
 		"user_id":        c.key.account.id,
 		"email":          c.key.account.email,
 		"account_status": "active",
 		"rate_limit": map[string]any{
-			"limit":     e.rateLimit,
-			"remaining": max(0, e.rateLimit-used),
-			"reset_at":  timestamp(now.Truncate(time.Hour).Add(time.Hour)),
+			"limit":     b.limit,
+			"remaining": b.remaining(),
+			"reset_at":  timestamp(b.reset),
 		},
 		"permissions": append([]string(nil), e.permissions...),
 	}

@@ -104,7 +104,7 @@ func TestTestEndpoint(t *testing.T) {
 	if d.RateLimit.Remaining != 4 {
 		t.Fatalf("remaining after one call = %d, want 4", d.RateLimit.Remaining)
 	}
-	if want := "2024-03-15T11:00:00Z"; d.RateLimit.ResetAt != want {
+	if want := "2024-03-15T11:30:00Z"; d.RateLimit.ResetAt != want { // an hour after the first call
 		t.Fatalf("reset_at = %q, want %q", d.RateLimit.ResetAt, want)
 	}
 
@@ -117,7 +117,7 @@ func TestTestEndpoint(t *testing.T) {
 		t.Fatalf("remaining = %d, want 0", d.RateLimit.Remaining)
 	}
 
-	// A new hour starts afresh.
+	// A new window starts afresh.
 	clock.Advance(time.Hour)
 	if d = get(); d.RateLimit.Remaining != 4 {
 		t.Fatalf("remaining in the next hour = %d, want 4", d.RateLimit.Remaining)

@@ -18,6 +18,7 @@ import (
 //	POST /v1/_emulator/loops/{id}/members      {"email": "...", "status": "active"|"pending"}
 //	GET  /v1/_emulator/calls
 //	POST /v1/_emulator/calls/reset
+//	POST /v1/_emulator/rate-limit/reset   (starts a fresh budget window)
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, segs []string) {
 	if _, ok := e.authenticate(w, r, false); !ok {
 		return
@@ -56,6 +57,11 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, segs []s
 		method(http.MethodPost, func() {
 			e.ResetCalls()
 			writeOK(w, http.StatusOK, "Calls reset", map[string]any{"calls": map[string]int{}, "total": 0})
+		})
+	case len(segs) == 2 && segs[0] == "rate-limit" && segs[1] == "reset":
+		method(http.MethodPost, func() {
+			e.ResetRateLimit()
+			writeOK(w, http.StatusOK, "Rate limit window reset", nil)
 		})
 	default:
 		writeError(w, http.StatusNotFound, "Not found", nil)

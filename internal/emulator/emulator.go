@@ -40,9 +40,19 @@ type Config struct {
 	// from one emulator to the next, so state left by an earlier run can
 	// never name a loop of this one. Emulator.Seed reports the seed in use.
 	Seed int64
-	// RateLimit is the hourly limit reported by GET /test. Default 100.
-	// It is reported, not enforced: use Faults.RateLimitRate for 429s.
+	// RateLimit is the hourly limit reported by GET /test and the
+	// X-RateLimit headers when HourlyLimit is zero. Default 100. It is
+	// reported, not enforced: use HourlyLimit, or Faults.RateLimitRate
+	// for random 429s.
 	RateLimit int
+	// HourlyLimit, when positive, is enforced: each key may make that many
+	// API calls per window, and further calls are answered 429 "API rate
+	// limit exceeded" until the window ends. It is also the limit reported.
+	HourlyLimit int
+	// RateLimitWindow is the length of the budget's window, which starts
+	// with a key's first call. Default one hour, as the API documents;
+	// tests use seconds.
+	RateLimitWindow time.Duration
 	// Permissions are reported by GET /test. Default loops:read,
 	// loops:write, requests:read, requests:write.
 	Permissions []string
@@ -93,6 +103,8 @@ type Emulator struct {
 	log         *log.Logger
 	email       string
 	rateLimit   int
+	hourlyLimit int // guarded by mu
+	window      time.Duration
 	permissions []string
 	joinBase    string
 	qrBase      string
@@ -137,13 +149,13 @@ type account struct {
 	email string
 }
 
-// apiKey is one bearer key. Usage is tracked per key and per clock hour for
-// the rate_limit block of GET /test.
+// apiKey is one bearer key. Usage is tracked per key and per window for the
+// X-RateLimit headers and the rate_limit block of GET /test (see budget.go).
 type apiKey struct {
-	id        string
-	account   *account
-	hour      time.Time
-	hourCalls int
+	id          string
+	account     *account
+	windowStart time.Time
+	windowCalls int
 }
 
 // New returns an Emulator with one account, the owner of cfg.APIKey.
@@ -156,6 +168,8 @@ func New(cfg Config) *Emulator {
 		seed:        seed,
 		email:       cfg.Email,
 		rateLimit:   cfg.RateLimit,
+		hourlyLimit: max(cfg.HourlyLimit, 0),
+		window:      cfg.RateLimitWindow,
 		permissions: append([]string(nil), cfg.Permissions...),
 		joinBase:    defaultJoinBase,
 		qrBase:      defaultQRBase,
@@ -182,6 +196,9 @@ func New(cfg Config) *Emulator {
 	}
 	if e.rateLimit <= 0 {
 		e.rateLimit = defaultRateLimit
+	}
+	if e.window <= 0 {
+		e.window = defaultRateLimitWindow
 	}
 	if len(e.permissions) == 0 {
 		e.permissions = []string{"loops:read", "loops:write", "requests:read", "requests:write"}

@@ -4,20 +4,24 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 )
 
 // KeyInfo describes the API key in use, as GET /test reports it.
 type KeyInfo struct {
-	APIKeyID      string    `json:"api_key_id"`
-	UserID        string    `json:"user_id"`
-	Email         string    `json:"email"`
-	AccountStatus string    `json:"account_status"`
-	RateLimit     RateLimit `json:"rate_limit"`
-	Permissions   []string  `json:"permissions"`
+	APIKeyID      string       `json:"api_key_id"`
+	UserID        string       `json:"user_id"`
+	Email         string       `json:"email"`
+	AccountStatus string       `json:"account_status"`
+	RateLimit     KeyRateLimit `json:"rate_limit"`
+	Permissions   []string     `json:"permissions"`
 }
 
-// RateLimit is the key's hourly request budget.
-type RateLimit struct {
+// KeyRateLimit is the key's hourly request budget as GET /test reports it
+// in its body. CheckKey replaces it with the figures of the answer's
+// X-RateLimit headers when they are present, so that it agrees with what
+// Client.RateLimit reports.
+type KeyRateLimit struct {
 	Limit     int    `json:"limit"`
 	Remaining int    `json:"remaining"`
 	ResetAt   string `json:"reset_at"`
@@ -33,8 +37,12 @@ func (k *KeyInfo) validate() error {
 // CheckKey validates the API key and returns what the API knows about it.
 func (c *Client) CheckKey(ctx context.Context) (*KeyInfo, error) {
 	var out KeyInfo
-	if err := c.do(ctx, http.MethodGet, "/test", nil, &out); err != nil {
+	rl, err := c.doRate(ctx, http.MethodGet, "/test", nil, &out)
+	if err != nil {
 		return nil, err
+	}
+	if rl.Known {
+		out.RateLimit = KeyRateLimit{Limit: rl.Limit, Remaining: rl.Remaining, ResetAt: rl.Reset.UTC().Format(time.RFC3339)}
 	}
 	return &out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,6 +54,12 @@ type Client struct {
 	// writes counts successful and attempted writes; caches compare it to
 	// know whether data they hold may have been changed by this client.
 	writes writeCounter
+
+	// rate is the latest request budget the API reported.
+	rate rateState
+	// contacted is set by the first answer of any kind; unreachable once a
+	// call gave up because nothing ever accepted a connection.
+	contacted, unreachable atomic.Bool
 }
 
 // Option configures a Client.

@@ -172,9 +172,15 @@ func IsServerError(err error) bool {
 
 // IsTransient reports whether err may go away by trying again later: a rate
 // limit, a server error, or a failure to reach the API. It is false for the
-// API's answers about the request itself and for malformed answers.
+// API's answers about the request itself and for malformed answers, and for
+// the errors that the client reports at once because retrying within the
+// operation cannot help: a spent budget (RateLimitError) and an address
+// where nothing ever answered (UnreachableError).
 func IsTransient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
+	if err == nil || errors.Is(err, context.Canceled) || IsUnreachable(err) {
+		return false
+	}
+	if _, spent := AsBudgetSpent(err); spent {
 		return false
 	}
 	var apiErr *APIError
@@ -225,5 +231,39 @@ func (e *UncertainError) Unwrap() error { return e.Err }
 // IsUncertain reports whether err is an UncertainError.
 func IsUncertain(err error) bool {
 	var u *UncertainError
+	return errors.As(err, &u)
+}
+
+// UnreachableError means that nothing accepted a connection at the API's
+// address on any attempt, before this client had ever reached the API: the
+// base URL's host or port is almost certainly wrong. A client that has had
+// an answer retries refused connections until the deadline instead, as an
+// outage.
+type UnreachableError struct {
+	// BaseURL is the API root the client was configured with; URL is the
+	// full address of the call, and Method its method (both empty for
+	// Probe, which sends no request).
+	BaseURL, URL string
+	Method       string
+	Attempts     int
+	Err          error
+}
+
+func (e *UnreachableError) Error() string {
+	attempts := "once"
+	if e.Attempts > 1 {
+		attempts = fmt.Sprintf("%d times", e.Attempts)
+	}
+	if e.Method == "" {
+		return fmt.Sprintf("cannot reach the HITL API at %s: %v (tried %s)", e.BaseURL, e.Err, attempts)
+	}
+	return fmt.Sprintf("cannot reach the HITL API at %s: %s %s: %v (tried %s)", e.BaseURL, e.Method, e.URL, e.Err, attempts)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// IsUnreachable reports whether err is an UnreachableError.
+func IsUnreachable(err error) bool {
+	var u *UnreachableError
 	return errors.As(err, &u)
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode"
 )
@@ -45,6 +46,9 @@ type attempt struct {
 	// safe to repeat.
 	sent bool
 	err  error
+	// rate holds the answer's rate limit headers, and at when it came.
+	rate RateLimit
+	at   time.Time
 }
 
 // do performs one API call, retrying where that is safe, and decodes the
@@ -55,12 +59,30 @@ type attempt struct {
 // long as the operation may last: until the next wait would pass ctx's
 // deadline (or, without one, the client's retry window), or until the
 // optional cap on retries is reached.
+//
+// Two failures are treated apart. A 429 that says the key's budget is spent
+// (X-RateLimit-Remaining: 0 and a reset time, no Retry-After) waits for the
+// reset when the deadline allows and otherwise fails at once with a
+// *RateLimitError. Refused connections before the client has ever had an
+// answer are tried firstContactAttempts times within about a second and
+// then fail with an *UnreachableError; later calls refused the same way
+// fail at once, until an answer arrives. Once ctx is done no new attempt
+// starts; a caller that must finish a call after a cancellation (such as
+// the lookup that decides whether a sent create took effect) passes a
+// context detached from it.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	_, err := c.doRate(ctx, method, path, body, out)
+	return err
+}
+
+// doRate is do that also returns the rate limit headers of the answer it
+// decoded (not Known when there was none, or they were absent).
+func (c *Client) doRate(ctx context.Context, method, path string, body, out any) (RateLimit, error) {
 	var payload []byte
 	if body != nil {
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
+			return RateLimit{}, fmt.Errorf("encoding %s %s request: %w", method, path, err)
 		}
 	}
 	write := method != http.MethodGet
@@ -82,15 +104,73 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	// the server may have performed it.
 	var answered *attempt
 	for try := 0; ; try++ {
+		if spent, ok := c.rate.spentAnswer(); ok {
+			// An earlier answer said the budget is spent until a reset
+			// still ahead: this call would be refused too.
+			wait := time.Until(spent.rate.Reset) + resetJitter()
+			if retryCtx.Err() != nil || time.Until(deadline) < wait {
+				err := c.finish(method, path, spent, write, nil)
+				if rl, ok := AsBudgetSpent(err); ok {
+					rl.NotSent, rl.At = true, time.Now()
+				}
+				return spent.rate, err
+			}
+			c.logInfo(ctx, "HITL API request budget spent; waiting for it to reset", map[string]any{
+				"method": method, "path": path, "limit": spent.rate.Limit,
+				"reset_at": spent.rate.Reset.UTC().Format(time.RFC3339), "wait": wait.Round(time.Second).String(),
+			})
+			notifyBudgetWait(ctx, BudgetWait{Method: method, Path: path, Limit: spent.rate.Limit, Reset: spent.rate.Reset})
+			if !sleepCtx(retryCtx, wait) {
+				return RateLimit{}, c.finish(method, path, attempt{err: context.Cause(retryCtx)}, write, out)
+			}
+		}
 		a := c.send(ctx, method, path, payload)
 		if a.err == nil {
 			answered = &a
 		} else if ctx.Err() != nil && !write && answered != nil {
-			return c.finish(method, path, *answered, write, out)
+			return answered.rate, c.finish(method, path, *answered, write, out)
+		}
+		if budgetSpent(a) && a.retryAfter == 0 {
+			// The API did not perform the call. Wait for the budget's
+			// reset if the operation lasts that long; otherwise say so at
+			// once, since no retry can succeed before it.
+			wait := max(time.Until(a.rate.Reset), 0) + resetJitter()
+			if retryCtx.Err() != nil || (c.maxRetries >= 0 && try >= c.maxRetries) || time.Until(deadline) < wait {
+				return a.rate, c.finish(method, path, a, write, out)
+			}
+			c.logInfo(ctx, "HITL API request budget spent; waiting for it to reset", map[string]any{
+				"method": method, "path": path, "limit": a.rate.Limit,
+				"reset_at": a.rate.Reset.UTC().Format(time.RFC3339), "wait": wait.Round(time.Second).String(),
+			})
+			notifyBudgetWait(ctx, BudgetWait{Method: method, Path: path, Limit: a.rate.Limit, Reset: a.rate.Reset})
+			if !sleepCtx(retryCtx, wait) {
+				return a.rate, c.finish(method, path, a, write, out)
+			}
+			continue
+		}
+		if a.err != nil && !a.sent && isConnRefused(a.err) && !c.contacted.Load() {
+			// Nothing has ever answered at this address: far more likely
+			// a wrong base URL than an outage. Try briefly, then report it
+			// once; other calls that are refused too fail at once.
+			if retryCtx.Err() != nil {
+				return RateLimit{}, c.finish(method, path, a, write, out)
+			}
+			if c.unreachable.Load() || try+1 >= firstContactAttempts || (c.maxRetries >= 0 && try >= c.maxRetries) {
+				c.unreachable.Store(true)
+				return RateLimit{}, &UnreachableError{BaseURL: c.baseURL.String(), URL: c.callURL(path), Method: method, Attempts: try + 1, Err: a.err}
+			}
+			wait := c.backoff(try, 0)
+			c.logWarn(ctx, "retrying HITL API request", map[string]any{
+				"method": method, "path": path, "attempt": try + 1, "reason": retryReason(method, a), "wait_ms": wait.Milliseconds(),
+			})
+			if !sleepCtx(retryCtx, wait) {
+				return RateLimit{}, c.finish(method, path, attempt{err: context.Cause(retryCtx), sent: a.sent}, write, out)
+			}
+			continue
 		}
 		reason := retryReason(method, a)
 		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || retryCtx.Err() != nil {
-			return c.finish(method, path, a, write, out)
+			return a.rate, c.finish(method, path, a, write, out)
 		}
 		wait := c.backoff(try, a.retryAfter)
 		if time.Until(deadline) < wait {
@@ -99,9 +179,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 			c.logger.Debug(ctx, "not retrying HITL API request: the operation's deadline comes first", map[string]any{
 				"method": method, "path": path, "attempts": try + 1, "reason": reason, "wait_ms": wait.Milliseconds(),
 			})
-			return c.finish(method, path, a, write, out)
+			return a.rate, c.finish(method, path, a, write, out)
 		}
-		c.logger.Debug(ctx, "retrying HITL API request", map[string]any{
+		c.logWarn(ctx, "retrying HITL API request", map[string]any{
 			"method": method, "path": path, "attempt": try + 1, "reason": reason, "wait_ms": wait.Milliseconds(),
 		})
 		timer := time.NewTimer(wait)
@@ -109,9 +189,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		case <-retryCtx.Done():
 			timer.Stop()
 			if !write && answered != nil {
-				return c.finish(method, path, *answered, write, out)
+				return answered.rate, c.finish(method, path, *answered, write, out)
 			}
-			return c.finish(method, path, attempt{err: context.Cause(retryCtx), sent: a.sent}, write, out)
+			return RateLimit{}, c.finish(method, path, attempt{err: context.Cause(retryCtx), sent: a.sent}, write, out)
 		case <-timer.C:
 		}
 	}
@@ -155,12 +235,15 @@ func (c *Client) send(ctx context.Context, method, path string, payload []byte) 
 	}
 	defer resp.Body.Close()
 	a.sent = true // an answer came, so the request arrived
+	c.contacted.Store(true)
 	a.status = resp.StatusCode
 	a.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
+	a.rate, a.at = parseRateLimit(resp.Header), time.Now()
 	a.body, a.err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if a.err != nil {
 		a.err = stripURL(a.err)
 	}
+	c.rate.record(a)
 	c.logger.Debug(ctx, "HITL API request", map[string]any{
 		"method": method, "path": path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
 	})
@@ -249,7 +332,31 @@ func (c *Client) finish(method, path string, a attempt, write bool, out any) err
 		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full,
 			Reason: fmt.Sprintf("the body is larger than %d MiB", maxResponseBytes>>20)}
 	}
-	return decode(method, path, full, a, out)
+	err := decode(method, path, full, a, out)
+	var apiErr *APIError
+	if a.status == http.StatusTooManyRequests && a.rate.Known && a.rate.Remaining == 0 && errors.As(err, &apiErr) {
+		return &RateLimitError{APIError: apiErr, Limit: a.rate.Limit, Reset: a.rate.Reset, At: a.at}
+	}
+	return err
+}
+
+// firstContactAttempts is how many times a call is tried when its
+// connections are refused and the client has never reached the API.
+const firstContactAttempts = 3
+
+// isConnRefused reports whether a transport error is a refused connection.
+func isConnRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+// sleepCtx waits for d and reports true, or false if ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
 }
 
 // decode reads an envelope, mapping failures to *APIError and malformed

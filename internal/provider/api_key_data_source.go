@@ -59,7 +59,7 @@ func (d *APIKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Computed:            true,
 			},
 			"rate_limit": schema.SingleNestedAttribute{
-				MarkdownDescription: "The key's hourly request budget at the time of the read. The check itself counts as a request.",
+				MarkdownDescription: "The key's hourly request budget at the time of the read, as the answer's `X-RateLimit-*` headers report it. The window starts with the key's first request and lasts an hour; the check itself counts as a request.",
 				Computed:            true,
 				Attributes: map[string]schema.Attribute{
 					"limit":     schema.Int64Attribute{MarkdownDescription: "Requests allowed per hour.", Computed: true},

@@ -2,8 +2,9 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -45,7 +46,17 @@ func TestAccAPIKeyDataSource_valid(t *testing.T) {
 						}
 						return nil
 					}),
-					"reset_at": knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:00:00Z$`)),
+					// The window ends an hour after the key's first call.
+					"reset_at": knownvalue.StringFunc(func(v string) error {
+						reset, err := time.Parse(time.RFC3339, v)
+						if err != nil || !strings.HasSuffix(v, "Z") {
+							return fmt.Errorf("reset_at %q is not an RFC 3339 UTC time", v)
+						}
+						if d := time.Until(reset); d <= 0 || d > time.Hour {
+							return fmt.Errorf("reset_at %q is not within the next hour", v)
+						}
+						return nil
+					}),
 				})),
 			},
 		}},

@@ -20,7 +20,12 @@ func apiErrorDetail(err error) string {
 	var apiErr *hitl.APIError
 	var respErr *hitl.ResponseError
 	var uncertain *hitl.UncertainError
+	if rl, ok := hitl.AsBudgetSpent(err); ok {
+		return budgetSpentDetail(err, rl, "")
+	}
 	switch {
+	case hitl.IsUnreachable(err):
+		return unreachableDetail(err)
 	case hitl.IsLoopGone(err):
 		return fmt.Sprintf("%s.\n\nThe loop no longer exists in HITL.sh: it was deleted outside Terraform. Run `terraform plan` "+
 			"to see the plan to create it again, or remove it from the configuration.", err)

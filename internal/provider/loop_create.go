@@ -64,8 +64,12 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 			})
 		},
 		retryWhenNone: true,
+		diagnose:      r.data.loopCreateDiagnostic,
 		adoptedNote: "Its invite_code, join_url and QR code exist only in that lost answer and are null: share the loop " +
 			"from the HITL.sh app, or replace it with `terraform apply -replace=...` to get new ones.",
 	}.run(sendCtx, r.data)
+	if !diags.HasError() {
+		r.data.created.loops.Add(1)
+	}
 	return created, adopted, diags
 }

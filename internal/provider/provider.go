@@ -121,6 +121,8 @@ type providerData struct {
 	claims *claimSet
 	// loopCreates coordinates alike loop creates (loop_create_group.go).
 	loopCreates loopCreateGroups
+	// created counts what this provider process created.
+	created createdCounter
 }
 
 // loopReader reads loops; *hitl.LoopSnapshot and directLoopReader implement it.
@@ -190,6 +192,14 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	client, err := hitl.New(apiKey, append(opts, p.clientOptions...)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to configure the HITL client", err.Error())
+		return
+	}
+
+	// Nothing listening at the address (a wrong port, an emulator that is
+	// not running) is reported here once, rather than by every resource.
+	// The probe sends no request, so it costs none of the key's budget.
+	if err := client.Probe(ctx); err != nil {
+		resp.Diagnostics.AddError("Cannot reach the HITL API", unreachableDetail(err))
 		return
 	}
 

@@ -65,6 +65,8 @@ type options struct {
 	quiet         bool
 	faults        emulator.Faults
 	keyFromCaller bool
+	hourlyLimit   int
+	window        time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (options, error) {
@@ -79,6 +81,8 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log each API call on standard error")
 	fs.Float64Var(&o.faults.ServerErrorRate, "fail-rate", 0, "fraction of API requests answered 500, 502 or 503")
 	fs.Float64Var(&o.faults.RateLimitRate, "rate-limit-rate", 0, "fraction of API requests answered 429")
+	fs.IntVar(&o.hourlyLimit, "hourly-limit", 0, "enforce a budget of `N` API calls per key and window, as the API does (100); 0 reports the budget without enforcing it")
+	fs.DurationVar(&o.window, "rate-limit-window", time.Hour, "length of the budget's window, from a key's first call")
 	fs.Float64Var(&o.faults.DropAfterWriteRate, "drop-after-write-rate", 0, "fraction of writes performed and then answered by closing the connection")
 	fs.Float64Var(&o.faults.MalformedRate, "malformed-rate", 0, "fraction of GET requests answered with truncated JSON")
 	autoRespond := fs.String("auto-respond", "", "answer every new request with `VALUE` (a JSON literal, or else a plain string)")
@@ -104,6 +108,9 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (op
 		if !(r >= 0 && r <= 1) {
 			return o, fmt.Errorf("%s must be between 0 and 1, got %v", name, r)
 		}
+	}
+	if o.hourlyLimit < 0 || o.window <= 0 {
+		return o, errors.New("-hourly-limit must not be negative and -rate-limit-window must be positive")
 	}
 	if o.latency < 0 || o.autoDelay < 0 || o.answerDelay < 0 {
 		return o, errors.New("-latency, -answer-delay and -auto-respond-delay must not be negative")
@@ -136,6 +143,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		Latency: o.latency,
 		Faults:  o.faults,
 		Seed:    o.seed,
+
+		HourlyLimit:     o.hourlyLimit,
+		RateLimitWindow: o.window,
 	}
 	if !o.quiet {
 		cfg.Log = stderr

@@ -53,6 +53,12 @@ func TestParseFlags(t *testing.T) {
 	if o.apiKey != "from-env" || !o.keyFromCaller {
 		t.Fatalf("HITL_API_KEY not used: %+v", o)
 	}
+	if o.hourlyLimit != 0 || o.window != time.Hour {
+		t.Errorf("budget defaults: -hourly-limit %d, -rate-limit-window %s", o.hourlyLimit, o.window)
+	}
+	if o, err = parseFlags([]string{"-hourly-limit", "20", "-rate-limit-window", "20s"}, io.Discard, noEnv); err != nil || o.hourlyLimit != 20 || o.window != 20*time.Second {
+		t.Errorf("budget flags: %+v, %v", o, err)
+	}
 	o, _ = parseFlags([]string{"-auto-respond", ""}, io.Discard, noEnv)
 	if o.autoRespond == nil || *o.autoRespond != "" {
 		t.Fatal("an explicitly empty -auto-respond is not a value")
@@ -63,6 +69,8 @@ func TestParseFlags(t *testing.T) {
 		{"-drop-after-write-rate", "NaN"},
 		{"-latency", "-1s"},
 		{"-answer-delay", "-1s"},
+		{"-hourly-limit", "-1"},
+		{"-rate-limit-window", "0s"},
 		{"extra"},
 	} {
 		if _, err := parseFlags(args, io.Discard, noEnv); err == nil {
