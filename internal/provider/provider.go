@@ -220,6 +220,7 @@ func (p *HITLProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewLoopResource,
 		NewRequestResource,
+		NewLoopMemberPolicyResource,
 	}
 }
 
@@ -229,6 +230,7 @@ func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewLoopsDataSource,
 		NewAPIKeyDataSource,
 		NewRequestDataSource,
+		NewLoopMembersDataSource,
 	}
 }
 
