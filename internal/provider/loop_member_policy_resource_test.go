@@ -484,38 +484,45 @@ func TestAccLoopMemberPolicy_faults(t *testing.T) {
 	defer wg.Wait()
 	for seed := int64(1); seed <= 3; seed++ {
 		wg.Add(1)
-		go t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) {
+		// Done once Run has returned, so the parent waits for the
+		// subtest's result, not just its function.
+		go func() {
 			defer wg.Done()
-			s := newTestServer(t, emulator.Config{Seed: seed})
-			loopID := createLoop(t, s, s.APIKey(), "Faults")
-			allowed := []string{ownerEmail, "contractor@partner.io"}
-			for i := range 4 {
-				email := fmt.Sprintf("reviewer%d@example.com", i)
-				addMember(t, s, loopID, email, "active")
-				allowed = append(allowed, email)
-			}
-			for i := range 10 {
-				status := "active"
-				if i%3 == 0 {
-					status = "pending"
-				}
-				addMember(t, s, loopID, fmt.Sprintf("stranger%d@evil.test", i), status)
-			}
-			addMember(t, s, loopID, "contractor@partner.io", "active")
-			cli := initCLIWith(t, policyConfig(s, loopID, examplePolicy), fastRetryProvider())
-			s.SetFaults(emulator.Faults{ServerErrorRate: 0.2, RateLimitRate: 0.2, RetryAfter: time.Second, DropAfterWriteRate: 0.1})
+			t.Run(fmt.Sprintf("seed_%d", seed), func(t *testing.T) { memberFaultRun(t, seed) })
+		}()
+	}
+}
 
-			cli.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
-			if err := expectServerMembers(s, loopID, allowed...)(nil); err != nil {
-				t.Fatalf("after apply: %v", err)
-			}
-			if out, code := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false"); code != 0 {
-				t.Fatalf("plan exited with %d, want 0 (no changes):\n%s", code, out)
-			}
-			if n := s.Calls()[removalsCalls]; n <= 10 {
-				t.Fatalf("%d removals sent for 10 strangers: too few failed to exercise the retries", n)
-			}
-		})
+// memberFaultRun is one run of TestAccLoopMemberPolicy_faults.
+func memberFaultRun(t *testing.T, seed int64) {
+	s := newTestServer(t, emulator.Config{Seed: seed})
+	loopID := createLoop(t, s, s.APIKey(), "Faults")
+	allowed := []string{ownerEmail, "contractor@partner.io"}
+	for i := range 4 {
+		email := fmt.Sprintf("reviewer%d@example.com", i)
+		addMember(t, s, loopID, email, "active")
+		allowed = append(allowed, email)
+	}
+	for i := range 10 {
+		status := "active"
+		if i%3 == 0 {
+			status = "pending"
+		}
+		addMember(t, s, loopID, fmt.Sprintf("stranger%d@evil.test", i), status)
+	}
+	addMember(t, s, loopID, "contractor@partner.io", "active")
+	cli := initCLIWith(t, policyConfig(s, loopID, examplePolicy), fastRetryProvider())
+	s.SetFaults(emulator.Faults{ServerErrorRate: 0.2, RateLimitRate: 0.2, RetryAfter: time.Second, DropAfterWriteRate: 0.1})
+
+	cli.mustRun("apply", "-auto-approve", "-no-color", "-input=false")
+	if err := expectServerMembers(s, loopID, allowed...)(nil); err != nil {
+		t.Fatalf("after apply: %v", err)
+	}
+	if out, code := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false"); code != 0 {
+		t.Fatalf("plan exited with %d, want 0 (no changes):\n%s", code, out)
+	}
+	if n := s.Calls()[removalsCalls]; n <= 10 {
+		t.Fatalf("%d removals sent for 10 strangers: too few failed to exercise the retries", n)
 	}
 }
 
