@@ -22,7 +22,7 @@ import (
 // loopMemberDocs are the descriptions of a member list's attributes.
 var loopMemberDocs = struct {
 	LoopID, Members, UserID, Email, Status, Role, JoinedAt, LastActive string
-	TotalCount, ActiveCount, PendingCount                             string
+	TotalCount, ActiveCount, PendingCount                              string
 }{
 	LoopID:       "Identifier of the loop: 24 hexadecimal characters.",
 	Members:      "Members of the loop, ordered by email (case-insensitively) so that the list does not reorder between reads.",
