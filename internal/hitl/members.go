@@ -115,6 +115,22 @@ func IsMemberGone(err error) bool {
 	return len(parts) == 3 && parts[0] != "" && parts[1] == "members" && parts[2] != ""
 }
 
+// checkBeforeResendKey marks a context whose writes are not sent again
+// after a lost answer: the caller checks what happened first.
+type checkBeforeResendKey struct{}
+
+// withCheckBeforeResend makes do return an UncertainError when a write's
+// answer is lost, instead of sending the write again; rate limits and
+// server errors, which have no effect, are still retried.
+func withCheckBeforeResend(ctx context.Context) context.Context {
+	return context.WithValue(ctx, checkBeforeResendKey{}, true)
+}
+
+func checkBeforeResend(ctx context.Context) bool {
+	v, _ := ctx.Value(checkBeforeResendKey{}).(bool)
+	return v
+}
+
 // maxRemoveAttempts bounds how often EnsureMemberRemoved sends a removal
 // whose outcome the member list could not settle.
 const maxRemoveAttempts = 3
@@ -126,8 +142,9 @@ const maxRemoveAttempts = 3
 // list before it is sent again.
 func (c *Client) EnsureMemberRemoved(ctx context.Context, loopID, userID string) error {
 	var err error
+	removeCtx := withCheckBeforeResend(ctx)
 	for range maxRemoveAttempts {
-		_, err = c.RemoveMember(ctx, loopID, userID)
+		_, err = c.RemoveMember(removeCtx, loopID, userID)
 		if err == nil || (!IsMemberGone(err) && !IsUncertain(err)) {
 			return err
 		}

@@ -86,6 +86,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 			return c.finish(method, path, *answered, write, out)
 		}
 		reason := retryReason(method, a)
+		if a.err != nil && a.sent && checkBeforeResend(ctx) {
+			reason = "" // the caller checks the outcome before sending again
+		}
 		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || ctx.Err() != nil {
 			return c.finish(method, path, a, write, out)
 		}
