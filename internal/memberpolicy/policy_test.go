@@ -2,9 +2,11 @@ package memberpolicy
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
@@ -116,5 +118,64 @@ func TestEnforceStopsWhenInterrupted(t *testing.T) {
 	}
 	if l, _ := e.Loop(id); len(l.Members) != 1 {
 		t.Fatalf("members %+v, want only the creator", l.Members)
+	}
+}
+
+// A removal in flight when the operation is cancelled (Ctrl-C) is seen
+// through: its answer is awaited and the result is success, and no later
+// removal starts.
+func TestEnforceSeesRemovalThroughAfterInterrupt(t *testing.T) {
+	e := emulator.New(emulator.Config{})
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			<-release
+		}
+		e.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := hitl.New(e.APIKey(), hitl.WithBaseURL(srv.URL+"/v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.CreateLoop(t.Context(), hitl.CreateLoopInput{Name: "L", Icon: "eye"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := created.Loop.ID
+	var remove []hitl.LoopMember
+	for _, email := range []string{"a@evil.test", "b@evil.test"} {
+		uid, err := e.AddMember(id, email, "active")
+		if err != nil {
+			t.Fatal(err)
+		}
+		remove = append(remove, hitl.LoopMember{UserID: uid, Email: email})
+	}
+
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	type result struct {
+		removed []hitl.LoopMember
+		err     error
+	}
+	done := make(chan result)
+	go func() {
+		removed, err := Enforce(ctx, c, id, remove)
+		done <- result{removed, err}
+	}()
+	<-arrived
+	cancel() // Ctrl-C while the first removal is on its way
+	close(release)
+	res := <-done
+	if len(res.removed) != 1 || res.removed[0].Email != "a@evil.test" || res.err == nil {
+		t.Fatalf("Enforce = %v, %v; want the first removal seen through and then an interruption", res.removed, res.err)
+	}
+	l, _ := e.Loop(id)
+	if len(l.Members) != 2 || l.Members[1].Email != "b@evil.test" {
+		t.Fatalf("members %+v, want the creator and b@evil.test", l.Members)
 	}
 }
