@@ -77,9 +77,11 @@ func expectRemovalsSent(s *testServer, want int) stateCheckFunc {
 	}
 }
 
-// expectPlannedRemoval checks that the plan updates the policy at addr and
-// shows who will be removed: unexpected_members goes from emails to empty.
-func expectPlannedRemoval(addr string, emails ...string) plancheck.PlanCheck {
+// expectPlannedRemoval checks that the plan updates the policy at
+// policyAddr and shows who will be removed: unexpected_members goes from
+// emails to empty.
+func expectPlannedRemoval(emails ...string) plancheck.PlanCheck {
+	const addr = policyAddr
 	return planCheckFunc(func(plan *tfjson.Plan) error {
 		for _, rc := range plan.ResourceChanges {
 			if rc.Address != addr {
@@ -156,7 +158,7 @@ func TestAccLoopMemberPolicy_strangerRemoved(t *testing.T) {
 				PreConfig: func() { addMember(t, s, loopID, "mallory@evil.test", "active") },
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					expectPlannedRemoval(policyAddr, "mallory@evil.test"),
+					expectPlannedRemoval("mallory@evil.test"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectServerMembers(s, loopID, allowed...),
@@ -239,7 +241,7 @@ func TestAccLoopMemberPolicy_pendingStrangers(t *testing.T) {
 				PreConfig: func() { addMember(t, s, loopID, "active@evil.test", "active") },
 				Config:    lenient,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					expectPlannedRemoval(policyAddr, "active@evil.test"),
+					expectPlannedRemoval("active@evil.test"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectServerMembers(s, loopID, ownerEmail, "bob@example.com", "pending@evil.test"),
@@ -263,7 +265,7 @@ func TestAccLoopMemberPolicy_pendingStrangers(t *testing.T) {
 				PreConfig: func() { addMember(t, s, loopID, "later@evil.test", "pending") },
 				Config:    strict,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					expectPlannedRemoval(policyAddr, "later@evil.test"),
+					expectPlannedRemoval("later@evil.test"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectServerMembers(s, loopID, ownerEmail, "bob@example.com"),
@@ -442,7 +444,7 @@ func TestAccLoopMemberPolicy_wrongEndpointChangesNothing(t *testing.T) {
 				// The plan must not be empty: the stranger is still there.
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					expectPlannedRemoval(policyAddr, "mallory@evil.test"),
+					expectPlannedRemoval("mallory@evil.test"),
 					inRefreshedState(expectServerMembers(s, loopID, ownerEmail, "mallory@evil.test")),
 				}},
 			},
