@@ -15,7 +15,9 @@ import (
 //	POST /v1/_emulator/requests/{id}/claim
 //	POST /v1/_emulator/requests/{id}/respond   {"response_data": <any>}
 //	POST /v1/_emulator/requests/{id}/expire
-//	POST /v1/_emulator/loops/{id}/members      {"email": "...", "status": "active"|"pending"}
+//	POST /v1/_emulator/loops/{id}/members      {"email": "...", "status": "active"|"pending",
+//	                                            "role": "admin"|"member", "last_active": "<RFC 3339>"|""}
+//	DELETE /v1/_emulator/loops/{id}/members/{email}   (the member leaves)
 //	GET  /v1/_emulator/calls
 //	POST /v1/_emulator/calls/reset
 //	POST /v1/_emulator/rate-limit/reset   (starts a fresh budget window)
@@ -46,6 +48,8 @@ func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request, segs []s
 		}
 	case len(segs) == 3 && segs[0] == "loops" && segs[1] != "" && segs[2] == "members":
 		method(http.MethodPost, func() { e.controlAddMember(w, r, segs[1]) })
+	case len(segs) == 4 && segs[0] == "loops" && segs[1] != "" && segs[2] == "members" && segs[3] != "":
+		method(http.MethodDelete, func() { e.controlLeave(w, segs[1], segs[3]) })
 	case len(segs) == 1 && segs[0] == "calls":
 		method(http.MethodGet, func() {
 			writeOK(w, http.StatusOK, "Calls retrieved", map[string]any{
@@ -103,7 +107,15 @@ func (e *Emulator) controlAddMember(w http.ResponseWriter, r *http.Request, loop
 	if !ok {
 		status = memberActive
 	}
+	ch, aerr := memberChangeFields(m)
+	if aerr != nil {
+		aerr.write(w)
+		return
+	}
 	userID, err := e.AddMember(loopID, email, status)
+	if err == nil {
+		err = e.ChangeMember(loopID, email, ch)
+	}
 	switch {
 	case errors.Is(err, ErrNotFound):
 		writeError(w, http.StatusNotFound, "Loop not found", nil)

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
@@ -105,4 +106,24 @@ func TestControlAddMember(t *testing.T) {
 	f.do(http.MethodPost, base, map[string]any{}).expect(t, http.StatusBadRequest, "Validation failed")
 	f.do(http.MethodPost, "/v1/_emulator/loops/000000000000000000000000/members", map[string]any{"email": "x@example.com"}).
 		expect(t, http.StatusNotFound, "Loop not found")
+
+	// Roles and last activity change; a member leaves.
+	f.do(http.MethodPost, base, map[string]any{"email": "rev@example.com", "role": "admin", "last_active": "2026-01-02T03:04:05Z"}).
+		expect(t, http.StatusOK, "Member added")
+	f.do(http.MethodPost, base, map[string]any{"email": "rev@example.com", "role": "owner"}).expect(t, http.StatusBadRequest, "Validation failed")
+	f.do(http.MethodPost, base, map[string]any{"email": "rev@example.com", "last_active": "yesterday"}).expect(t, http.StatusBadRequest, "Validation failed")
+	l, _ = f.emu.Loop(loop)
+	if m := l.Members[1]; m.Role != "admin" || m.LastActive == nil || m.LastActive.Format(time.RFC3339) != "2026-01-02T03:04:05Z" {
+		t.Fatalf("changed member %+v", m)
+	}
+	if m := l.Members[2]; m.Role != "member" || m.LastActive != nil {
+		t.Fatalf("unchanged member %+v", m)
+	}
+	f.do(http.MethodPost, base, map[string]any{"email": "rev@example.com", "last_active": ""}).expect(t, http.StatusOK, "Member added")
+	f.do(http.MethodDelete, base+"/P@example.com", nil).expect(t, http.StatusOK, "Member left")
+	f.do(http.MethodDelete, base+"/p@example.com", nil).expect(t, http.StatusNotFound, "Member not found")
+	l, _ = f.emu.Loop(loop)
+	if len(l.Members) != 2 || l.Members[1].LastActive != nil {
+		t.Fatalf("members after leaving %+v", l.Members)
+	}
 }

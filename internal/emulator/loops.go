@@ -25,6 +25,10 @@ type member struct {
 	account  *account
 	status   string // "active" or "pending"
 	joinedAt *time.Time
+	// role is "admin" or "member"; empty means the default for the
+	// account: "admin" for the loop's creator, "member" for anyone else.
+	role       string
+	lastActive *time.Time
 }
 
 const (
@@ -320,56 +324,6 @@ func (e *Emulator) removeLoopLocked(l *loop) (requests, responses int) {
 	}
 	delete(e.loops, l.id)
 	return requests, responses
-}
-
-func (e *Emulator) listMembers(w http.ResponseWriter, _ *http.Request, c *call) {
-	e.mu.Lock()
-	l, aerr := e.findLoopLocked(c.params[0], c.key.account)
-	var members []memberJSON
-	if aerr == nil {
-		members = l.membersJSON()
-	}
-	e.mu.Unlock()
-	if aerr != nil {
-		aerr.write(w)
-		return
-	}
-	writeOK(w, http.StatusOK, "Loop members retrieved successfully", map[string]any{
-		"members": members,
-		"count":   len(members),
-	})
-}
-
-func (e *Emulator) removeMember(w http.ResponseWriter, _ *http.Request, c *call) {
-	e.mu.Lock()
-	data, aerr := e.removeMemberLocked(c.params[0], c.params[1], c.key.account)
-	e.mu.Unlock()
-	if aerr != nil {
-		aerr.write(w)
-		return
-	}
-	writeOK(w, http.StatusOK, "Member removed successfully", data)
-}
-
-func (e *Emulator) removeMemberLocked(loopID, userID string, acct *account) (map[string]any, *apiError) {
-	l, aerr := e.findOwnLoopLocked(loopID, acct, "remove members")
-	if aerr != nil {
-		return nil, aerr
-	}
-	i, m := l.member(userID)
-	switch {
-	case m == nil:
-		return nil, &apiError{status: http.StatusNotFound, msg: "Member not found"}
-	case userID == l.creatorID:
-		// A loop without its creator could never be managed again.
-		return nil, &apiError{status: http.StatusBadRequest, msg: "Loop creator cannot be removed"}
-	}
-	l.members = append(l.members[:i], l.members[i+1:]...)
-	return map[string]any{
-		"loop_id":    l.id,
-		"user_id":    userID,
-		"removed_at": timestamp(e.clock()),
-	}, nil
 }
 
 func deref(s *string) string {

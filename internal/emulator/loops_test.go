@@ -357,13 +357,35 @@ func TestMembers(t *testing.T) {
 		res.expect(t, http.StatusOK, "Loop members retrieved successfully")
 		var ms struct {
 			Members []struct {
-				UserID string `json:"user_id"`
+				UserID     string  `json:"user_id"`
+				Email      string  `json:"email"`
+				Status     string  `json:"status"`
+				Role       string  `json:"role"`
+				JoinedAt   *string `json:"joined_at"`
+				LastActive *string `json:"last_active"`
 			} `json:"members"`
-			Count int `json:"count"`
+			TotalCount   int `json:"total_count"`
+			ActiveCount  int `json:"active_count"`
+			PendingCount int `json:"pending_count"`
+			Statistics   struct {
+				AvgJoinTimeDays    *float64 `json:"avg_join_time_days"`
+				NewestMemberJoined *string  `json:"newest_member_joined"`
+				OldestMemberJoined *string  `json:"oldest_member_joined"`
+			} `json:"statistics"`
 		}
 		res.data(t, &ms)
-		if ms.Count != 3 || len(ms.Members) != 3 {
+		if ms.TotalCount != 3 || ms.ActiveCount != 2 || ms.PendingCount != 1 || len(ms.Members) != 3 {
 			t.Fatalf("members %+v", ms)
+		}
+		if m := ms.Members[0]; m.UserID != c.Loop.CreatorID || m.Role != "admin" || m.JoinedAt == nil || m.LastActive != nil {
+			t.Fatalf("creator %+v", m)
+		}
+		if m := ms.Members[2]; m.UserID != pending || m.Role != "member" || m.Status != "pending" || m.JoinedAt != nil {
+			t.Fatalf("pending member %+v", m)
+		}
+		st := ms.Statistics
+		if st.AvgJoinTimeDays == nil || st.NewestMemberJoined == nil || st.OldestMemberJoined == nil {
+			t.Fatalf("statistics %+v", st)
 		}
 	}
 
@@ -377,7 +399,7 @@ func TestMembers(t *testing.T) {
 	}
 
 	base := "/v1/api/loops/" + id + "/members/"
-	f.do(http.MethodDelete, base+active, nil).expect(t, http.StatusOK, "Member removed successfully")
+	f.do(http.MethodDelete, base+active, nil).expect(t, http.StatusOK, "Member removed from loop successfully")
 	f.do(http.MethodDelete, "/v1/loops/"+id+"/members/"+active, nil).expect(t, http.StatusNotFound, "Member not found")
 	f.do(http.MethodDelete, base+c.Loop.CreatorID, nil).expect(t, http.StatusBadRequest, "Loop creator cannot be removed")
 	f.doKey(f.emu.AddUser("o@example.com"), http.MethodDelete, base+pending, nil).

@@ -24,10 +24,12 @@ type Loop struct {
 	InviteCode                             string
 }
 
-// Member is a loop member. JoinedAt is nil while the invitation is pending.
+// Member is a loop member. JoinedAt is nil while the invitation is pending;
+// LastActive is nil if the member was never active. Role is "admin" or
+// "member".
 type Member struct {
-	UserID, Email, Status string
-	JoinedAt              *time.Time
+	UserID, Email, Status, Role string
+	JoinedAt, LastActive        *time.Time
 }
 
 // Request is a copy of a stored review request. The free-form values
@@ -52,10 +54,14 @@ func (l *loop) snapshot() Loop {
 		InviteCode: l.inviteCode,
 	}
 	for _, m := range l.members {
-		mm := Member{UserID: m.account.id, Email: m.account.email, Status: m.status}
+		mm := Member{UserID: m.account.id, Email: m.account.email, Status: m.status, Role: m.roleIn(l)}
 		if m.joinedAt != nil {
 			t := *m.joinedAt
 			mm.JoinedAt = &t
+		}
+		if m.lastActive != nil {
+			t := *m.lastActive
+			mm.LastActive = &t
 		}
 		out.Members = append(out.Members, mm)
 	}

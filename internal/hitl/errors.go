@@ -133,11 +133,11 @@ func IsRequestGone(err error) bool {
 }
 
 // IsEndpointNotFound reports whether err is a 404 that is not the API's
-// answer about a loop or a request: the server does not know the URL at
+// answer about a loop, a request or a member: the server does not know the URL at
 // all, which almost always means the base URL is wrong (for example, its
 // /v1 is missing, or it points at another web server).
 func IsEndpointNotFound(err error) bool {
-	return IsNotFound(err) && !IsLoopGone(err) && !IsRequestGone(err)
+	return IsNotFound(err) && !IsLoopGone(err) && !IsRequestGone(err) && !IsMemberGone(err)
 }
 
 func isObjectNotFound(err error, pathPrefix, message string) bool {

@@ -169,6 +169,9 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 			continue
 		}
 		reason := retryReason(method, a)
+		if a.err != nil && a.sent && checkBeforeResend(ctx) {
+			reason = "" // the caller checks the outcome before sending again
+		}
 		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || retryCtx.Err() != nil {
 			return a.rate, c.finish(method, path, a, write, out)
 		}

@@ -232,6 +232,7 @@ func (p *HITLProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewLoopResource,
 		NewRequestResource,
+		NewLoopMemberPolicyResource,
 	}
 }
 
@@ -241,6 +242,7 @@ func (p *HITLProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewLoopsDataSource,
 		NewAPIKeyDataSource,
 		NewRequestDataSource,
+		NewLoopMembersDataSource,
 	}
 }
 
