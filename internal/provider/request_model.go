@@ -331,11 +331,7 @@ func responseConfigFromObject(ctx context.Context, obj types.Object) (*hitl.Resp
 	}
 	options, d := responseOptions(ctx, m.Options)
 	diags.Append(d...)
-	for _, o := range options {
-		cfg.Options = append(cfg.Options, hitl.ResponseOption{
-			Value: o.Value.ValueString(), Label: o.Label.ValueString(), Color: o.Color.ValueString(),
-		})
-	}
+	cfg.Options = apiOptions(options)
 	if cfg.IsEmpty() {
 		return nil, diags
 	}
@@ -350,6 +346,18 @@ func responseOptions(ctx context.Context, list types.List) ([]responseOptionMode
 	var out []responseOptionModel
 	diags := list.ElementsAs(ctx, &out, false)
 	return out, diags
+}
+
+// apiOptions converts options to the API's form. The hitl_request resource
+// and the hitl_approval action both send options this way.
+func apiOptions(options []responseOptionModel) []hitl.ResponseOption {
+	var out []hitl.ResponseOption
+	for _, o := range options {
+		out = append(out, hitl.ResponseOption{
+			Value: o.Value.ValueString(), Label: o.Label.ValueString(), Color: o.Color.ValueString(),
+		})
+	}
+	return out
 }
 
 // responseConfigValue converts the API's response_config to Terraform;
