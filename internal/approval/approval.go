@@ -33,6 +33,9 @@ type Engine struct {
 	Budget BudgetFunc
 	// Log, when set, receives what the engine does.
 	Log LogFunc
+
+	// poll replaces NextPoll in tests.
+	poll func(elapsed, prev time.Duration) time.Duration
 }
 
 func (e *Engine) log(ctx context.Context, level, msg string, fields map[string]any) {

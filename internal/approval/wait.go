@@ -62,7 +62,11 @@ func SlowForBudget(interval time.Duration, remaining int, reset, now time.Time) 
 }
 
 func (e *Engine) nextPoll(elapsed, prev time.Duration, now time.Time) time.Duration {
-	next := NextPoll(elapsed, prev)
+	schedule := NextPoll
+	if e.poll != nil {
+		schedule = e.poll
+	}
+	next := schedule(elapsed, prev)
 	if e.Budget == nil {
 		return next
 	}
