@@ -698,8 +698,9 @@ func TestAccRequestResource_documentationExample(t *testing.T) {
 	})
 }
 
-// When nobody answers within wait_timeout, the apply fails and the request
-// stays in state, tainted: the next plan asks again, and destroy cancels it.
+// When nobody answers within wait_timeout, the apply fails, the request is
+// cancelled on the server, so that nobody answers a question no one waits
+// for, and it stays in state, tainted: the next plan asks again.
 func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	loopID := s.createLoop(t)
@@ -713,7 +714,7 @@ func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)No answer to review request.*within\s+wait_timeout\s+\(1s\);\s+it\s+is\s+still\s+pending`),
+				ExpectError: regexp.MustCompile(`(?s)No answer to review request.*within\s+wait_timeout\s+\(1s\).*The\s+request\s+was\s+cancelled\s+in\s+HITL.sh`),
 			},
 			{
 				Config:             cfg,
@@ -722,7 +723,7 @@ func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
-					planCheckFunc(func(*tfjson.Plan) error { return expectServerStatuses(s, "pending") }),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerStatuses(s, "cancelled") }),
 				}},
 			},
 		},
