@@ -42,12 +42,22 @@ func TestAccRequestResource_interruptDuringCreate(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Should anything hang, the test fails instead of the suite timing out.
+	kill := time.AfterFunc(3*time.Minute, func() { _ = cmd.Process.Kill() })
+	defer kill.Stop()
 	var out strings.Builder
 	interrupted := false
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
 		out.WriteString(lines.Text() + "\n")
 		if !interrupted && strings.Contains(lines.Text(), gateAddr+": Creating...") {
+			// The user presses Ctrl-C while the create's POST is on its
+			// way: the emulator has received it and answers a second later.
+			// (Terraform does not stop a provider operation that begins
+			// after the interrupt, so the signal must not come sooner.)
+			for sent := time.Now(); s.Calls()["POST /api/loops/{id}/requests"] == 0 && time.Since(sent) < time.Minute; {
+				time.Sleep(10 * time.Millisecond)
+			}
 			if err := cmd.Process.Signal(os.Interrupt); err != nil {
 				t.Fatal(err)
 			}
