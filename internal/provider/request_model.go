@@ -122,8 +122,9 @@ var requestDocs = struct {
 		"refreshes pick up the answer. Changing it sends a new request.",
 	WaitTimeout: "How long create waits for an answer when `wait_for_response` is `true`, as a duration such as `30m` or `2h`. " +
 		"Defaults to `30m`. The create timeout of `timeouts` (which defaults to `wait_timeout` plus five minutes) bounds the " +
-		"wait too. When no answer comes in time, the apply fails and the request stays in state marked as tainted, so that " +
-		"the next apply cancels it and asks again. Can be changed without sending a new request.",
+		"wait too. When no answer comes in time, or the apply is interrupted while it waits, the request is cancelled in " +
+		"HITL.sh, so that nobody answers a question no one waits for, the apply fails saying so, and the request stays in " +
+		"state marked as tainted, so that the next apply asks again. Can be changed without sending a new request.",
 	ApproveValues: "Answers that let the apply go on, written like `default_response` (option values, not labels, for a select); " +
 		"`wait_for_response` must be `true`. When `response` is not exactly one " +
 		"of them, create fails with a message quoting the answer and who gave it. This includes a `timeout`: the recorded " +
