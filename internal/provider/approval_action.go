@@ -1,14 +1,10 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -18,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/validators"
@@ -292,13 +287,7 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 	}
 	options, d := m.options(ctx)
 	diags.Append(d...)
-	cfg := &hitl.ResponseConfig{}
-	for _, o := range options {
-		cfg.Options = append(cfg.Options, hitl.ResponseOption{
-			Value: o.Value.ValueString(), Label: o.Label.ValueString(), Color: o.Color.ValueString(),
-		})
-	}
-	s.in.ResponseConfig = cfg
+	s.in.ResponseConfig = &hitl.ResponseConfig{Options: apiOptions(options)}
 	s.wait = time.Duration(s.in.TimeoutSeconds) * time.Second
 	s.waitText = s.wait.String()
 	if !m.WaitTimeout.IsNull() {
@@ -306,253 +295,4 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 		s.waitText = m.WaitTimeout.ValueString()
 	}
 	return s, diags
-}
-
-func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var cfg approvalActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !a.data.ready(&resp.Diagnostics) {
-		return
-	}
-	s, diags := cfg.settings(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	p := newProgress(ctx, resp.SendProgress)
-	defer p.close()
-
-	// An interrupt must not cut the create short: the request could then
-	// exist with nobody knowing its id, and could not be cancelled. The
-	// create runs to its end under a deadline of its own, and the wait
-	// below sees the interrupt.
-	createCtx, cancelCreate := context.WithTimeout(context.WithoutCancel(ctx), requestCreateTimeout)
-	created, diags := createRequest(createCtx, a.data, s.loopID, s.in)
-	cancelCreate()
-	resp.Diagnostics.Append(diags...)
-	if created == nil {
-		return
-	}
-	id := created.RequestID
-	emails := map[string]string{}
-	if ctx.Err() == nil {
-		emails = a.askedMessage(ctx, p, s, created)
-	}
-
-	// Until it reaches a final status, the request is cancelled on every
-	// way out: nobody must approve a change that is no longer waiting.
-	started := time.Now()
-	p.setStatus(created.Status)
-	stopBeat := p.every(a.progressEvery, func() string {
-		if !hitl.RequestIsOpen(p.status()) {
-			return "" // The outcome is being reported.
-		}
-		return fmt.Sprintf("Still waiting for an answer to request %s (%s) after %s; giving up after %s.",
-			id, p.status(), time.Since(started).Round(time.Second), s.waitText)
-	})
-	q, waitErr := awaitAnswer(ctx, a.data.client, id, s.wait, func(q *hitl.Request) {
-		// A final status is reported with the outcome, below.
-		if q.Status != p.status() {
-			p.setStatus(q.Status)
-			if hitl.RequestIsOpen(q.Status) {
-				p.say(statusMessage(q))
-			}
-		}
-	})
-	stopBeat()
-
-	if waitErr != nil {
-		resp.Diagnostics.Append(a.abandon(ctx, p, id, q, s, waitErr))
-		return
-	}
-	resp.Diagnostics.Append(approvalDiagnostics(q, s.approve, emails)...)
-	if !resp.Diagnostics.HasError() {
-		answer, _ := hitl.AnswerText(q.ResponseData)
-		p.say(fmt.Sprintf("Approved: %s.", strings.TrimSuffix(answerDetail(q, answer, emails), ".")))
-	}
-}
-
-// askedMessage reports who was asked: the loop's active members, by email.
-// It returns the members' emails by user id, for naming the reviewer who
-// answers; reading the loop is a courtesy, and its failure only shortens
-// the message.
-func (a *ApprovalAction) askedMessage(ctx context.Context, p *progress, s approvalSettings, created *hitl.CreatedRequest) map[string]string {
-	emails := map[string]string{}
-	loop, err := a.data.loops.Get(ctx, s.loopID)
-	if err != nil {
-		tflog.Debug(ctx, "reading the loop for its member list failed", map[string]any{"loop_id": s.loopID, "error": err.Error()})
-		p.say(fmt.Sprintf("Sent request %s to %d reviewer(s) of loop %s. Waiting up to %s for an answer.",
-			created.RequestID, created.BroadcastedTo, s.loopID, s.waitText))
-		return emails
-	}
-	var asked []string
-	for _, m := range loop.Members {
-		if m.Email != "" {
-			emails[m.UserID] = m.Email
-		}
-		if m.Status == hitl.MemberActive {
-			asked = append(asked, cmp.Or(m.Email, "user "+m.UserID))
-		}
-	}
-	p.say(fmt.Sprintf("Sent request %s to %d reviewer(s) of loop %q: %s. Waiting up to %s for an answer; %s approves.",
-		created.RequestID, created.BroadcastedTo, loop.Name, strings.Join(asked, ", "), s.waitText, orList(s.approve)))
-	return emails
-}
-
-// statusMessage describes a new open status of the request.
-func statusMessage(q *hitl.Request) string {
-	if q.Status == hitl.RequestClaimed {
-		return fmt.Sprintf("Request %s was claimed: a reviewer is looking at it.", q.ID)
-	}
-	return fmt.Sprintf("Request %s is %s.", q.ID, q.Status)
-}
-
-// abandon cancels a request that is no longer waited for and explains why
-// waiting ended.
-func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q *hitl.Request, s approvalSettings, waitErr error) diag.Diagnostic {
-	var why, summary string
-	switch {
-	case errors.Is(waitErr, errWaitTimeout):
-		summary = "No answer to approval request"
-		why = fmt.Sprintf("Nobody answered request %s within wait_timeout (%s).", id, s.waitText)
-	case errors.Is(waitErr, context.Canceled), errors.Is(waitErr, context.DeadlineExceeded):
-		summary = "Waiting for approval interrupted"
-		why = fmt.Sprintf("Terraform stopped waiting for an answer to request %s (%s).", id, waitErr)
-	default:
-		d := apiErrorDiagnostic("Error waiting for approval", waitErr)
-		summary = d.Summary()
-		why = fmt.Sprintf("Reading request %s failed: %s", id, d.Detail())
-	}
-	if (q != nil && q.Status == hitl.RequestCancelled) || hitl.IsRequestGone(waitErr) {
-		return diag.NewErrorDiagnostic(summary, why+" The change that waits for this approval is not made.")
-	}
-	final, err := cancelAbandonedRequest(ctx, a.data.client, id)
-	switch {
-	case err != nil:
-		tflog.Warn(ctx, "cancelling an abandoned approval request failed", map[string]any{"request_id": id, "error": err.Error()})
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The change that waits for this approval is not made.\n\nCancelling the request failed "+
-			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, apiErrorDetail(err)))
-	case final == hitl.RequestCancelled:
-		p.say(fmt.Sprintf("Cancelled request %s: nobody waits for its answer any more.", id))
-		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more, "+
-			"and the change that waits for it is not made. Run apply again to ask again.")
-	default:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled; "+
-			"the change that waits for it is not made. Run apply again to ask again.", why, final))
-	}
-}
-
-// approvalDiagnostics judges a request that reached a final status: only an
-// answer among approve lets the change go ahead.
-func approvalDiagnostics(q *hitl.Request, approve []string, emails map[string]string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	answer, answered := hitl.AnswerText(q.ResponseData)
-	const notMade = "The change that waits for this approval is not made. Run apply again to ask again."
-	switch {
-	case q.Status == hitl.RequestCancelled:
-		diags.AddError("Approval request cancelled",
-			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, notMade))
-	case answered && slices.Contains(approve, answer):
-		// Approved.
-	case q.Status == hitl.RequestTimeout && answered:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), notMade))
-	case !answered:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",
-				q.ID, q.Status, quoteAll(approve), notMade))
-	default:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", answerDetail(q, answer, emails), quoteAll(approve), notMade))
-	}
-	return diags
-}
-
-// progress sends the action's progress messages to Terraform and to the
-// log. A message is dropped rather than block once Terraform has stopped
-// listening, so that a request is still cancelled after an interrupt.
-type progress struct {
-	ctx  context.Context
-	send func(action.InvokeProgressEvent)
-	done chan struct{}
-	wg   sync.WaitGroup
-
-	mu         sync.Mutex
-	lastStatus string
-}
-
-func newProgress(ctx context.Context, send func(action.InvokeProgressEvent)) *progress {
-	return &progress{ctx: ctx, send: send, done: make(chan struct{})}
-}
-
-// say logs msg and, while the invocation lasts, sends it to Terraform. A
-// message sent as Terraform goes away is dropped rather than waited for.
-func (p *progress) say(msg string) {
-	tflog.Info(p.ctx, msg)
-	if p.send == nil || p.ctx.Err() != nil {
-		return
-	}
-	sent := make(chan struct{})
-	go func() {
-		defer close(sent)
-		p.send(action.InvokeProgressEvent{Message: msg})
-	}()
-	select {
-	case <-sent:
-	case <-p.ctx.Done():
-	case <-p.done:
-	}
-}
-
-// every says msg() every interval, unless it is empty, until the returned
-// function is called.
-func (p *progress) every(interval time.Duration, msg func() string) (stop func()) {
-	quit := make(chan struct{})
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-p.ctx.Done():
-				return
-			case <-tick.C:
-				if m := msg(); m != "" {
-					p.say(m)
-				}
-			}
-		}
-	}()
-	var once sync.Once
-	return func() { once.Do(func() { close(quit); p.wg.Wait() }) }
-}
-
-func (p *progress) setStatus(s string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.lastStatus = s
-}
-
-func (p *progress) status() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lastStatus
-}
-
-// close ends the invocation's progress: no message is sent after it.
-func (p *progress) close() {
-	p.wg.Wait()
-	close(p.done)
-}
-
-// orList quotes values as alternatives: "a", "a" or "b", "a", "b" or "c".
-func orList(values []string) string {
-	if len(values) < 2 {
-		return quoteAll(values)
-	}
-	return quoteAll(values[:len(values)-1]) + " or " + quoteAll(values[len(values)-1:])
 }

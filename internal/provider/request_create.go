@@ -2,10 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/hitl-sh/terraform-provider-hitl/internal/approval"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
@@ -28,7 +31,7 @@ func createRequest(ctx context.Context, data *providerData, loopID string, in hi
 			return c, c.RequestID, nil
 		},
 		find: func(ctx context.Context, started time.Time) (map[string]*hitl.Request, error) {
-			return createdRequestCandidates(ctx, data.client, loopID, in, started)
+			return approval.Candidates(ctx, data.client, loopID, in, started, createdAfter)
 		},
 		adoptedNote: "Its reviewers were notified once, as intended.",
 		diagnose:    createRequestDiagnostic,
@@ -44,26 +47,17 @@ func createRequest(ctx context.Context, data *providerData, loopID string, in hi
 	return created, diags
 }
 
-// createdRequestCandidates returns the loop's requests created since
-// started that match in, each read in full.
-func createdRequestCandidates(ctx context.Context, client *hitl.Client, loopID string, in hitl.CreateRequestInput, started time.Time) (map[string]*hitl.Request, error) {
-	page, err := client.ListRequests(ctx, hitl.RequestFilter{LoopID: loopID, Sort: "created_at_desc", Limit: 100})
-	if err != nil {
-		return nil, err
+// createRequestDiagnostic explains a failed create.
+func createRequestDiagnostic(err error) diag.Diagnostic {
+	d := apiErrorDiagnostic("Error creating review request", err)
+	var apiErr *hitl.APIError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Message == "No active members found in the loop":
+		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nNobody has joined the loop yet, so there is nobody "+
+			"to ask. Share the loop's invite code or join URL with the reviewers; the `hitl_loop` data source's "+
+			"active_member_count shows when someone has joined.", err))
+	case hitl.IsLoopGone(err):
+		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nCheck loop_id: the loop does not exist, or was deleted.", err))
 	}
-	candidates := map[string]*hitl.Request{}
-	for _, summary := range page.Requests {
-		if !createdAfter(summary.CreatedAt, started) {
-			continue
-		}
-		q, err := client.GetRequest(ctx, summary.ID)
-		if err != nil {
-			return nil, err
-		}
-		if q.LoopID == loopID && q.RequestText == in.RequestText && q.ResponseType == in.ResponseType &&
-			q.Priority == in.Priority && q.ProcessingType == in.ProcessingType {
-			candidates[q.ID] = q
-		}
-	}
-	return candidates, nil
+	return d
 }

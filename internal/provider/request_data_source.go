@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -74,4 +75,68 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	var state requestModel
 	state.setFromAPI(q)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// requestDataSourceAttributes returns the request's attributes as the data
+// source exposes them: all computed but `id`, which the caller adds.
+func requestDataSourceAttributes() map[string]schema.Attribute {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	num := func(desc string) schema.Float64Attribute {
+		return schema.Float64Attribute{MarkdownDescription: desc, Computed: true}
+	}
+	count := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{MarkdownDescription: desc, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"loop_id":         str(requestDocs.LoopID),
+		"request_text":    str(requestDocs.RequestText),
+		"priority":        str(requestDocs.Priority),
+		"processing_type": str(requestDocs.ProcessingType),
+		"timeout_seconds": count(requestDocs.DataSourceTimeoutSeconds),
+		"type":            str(requestDocs.Type),
+		"image_url":       str(requestDocs.ImageURL),
+		"response_type":   str(requestDocs.ResponseType),
+		"response_config": schema.SingleNestedAttribute{
+			MarkdownDescription: requestDocs.ResponseConfig,
+			Computed:            true,
+			Attributes: map[string]schema.Attribute{
+				"options": schema.ListNestedAttribute{
+					MarkdownDescription: requestDocs.Options,
+					Computed:            true,
+					NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+						"value": str(requestDocs.OptionValue),
+						"label": str(requestDocs.DataSourceOptionLabel),
+						"color": str(requestDocs.OptionColor),
+					}},
+				},
+				"required":    schema.BoolAttribute{MarkdownDescription: requestDocs.Required, Computed: true},
+				"scale_min":   num(requestDocs.ScaleMin),
+				"scale_max":   num(requestDocs.ScaleMax),
+				"scale_step":  num(requestDocs.ScaleStep),
+				"placeholder": str(requestDocs.Placeholder),
+				"min_length":  count(requestDocs.MinLength),
+				"max_length":  count(requestDocs.MaxLength),
+				"min":         num(requestDocs.Min),
+				"max":         num(requestDocs.Max),
+			},
+		},
+		"default_response": str(requestDocs.DataSourceDefaultResponse),
+		"context":          str(requestDocs.Context),
+		"tags": schema.ListAttribute{
+			MarkdownDescription: requestDocs.Tags,
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"callback_url":   str(requestDocs.CallbackURL),
+		"status":         str(requestDocs.Status),
+		"timeout_at":     str(requestDocs.TimeoutAt),
+		"created_at":     str(requestDocs.CreatedAt),
+		"broadcasted_to": count(requestDocs.DataSourceBroadcastedTo),
+		"response_data":  str(requestDocs.ResponseData),
+		"response":       str(requestDocs.Response),
+		"response_by":    str(requestDocs.ResponseBy),
+		"response_at":    str(requestDocs.ResponseAt),
+	}
 }

@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -122,8 +119,9 @@ var requestDocs = struct {
 		"refreshes pick up the answer. Changing it sends a new request.",
 	WaitTimeout: "How long create waits for an answer when `wait_for_response` is `true`, as a duration such as `30m` or `2h`. " +
 		"Defaults to `30m`. The create timeout of `timeouts` (which defaults to `wait_timeout` plus five minutes) bounds the " +
-		"wait too. When no answer comes in time, the apply fails and the request stays in state marked as tainted, so that " +
-		"the next apply cancels it and asks again. Can be changed without sending a new request.",
+		"wait too. When no answer comes in time, or the apply is interrupted while it waits, the request is cancelled in " +
+		"HITL.sh, so that nobody answers a question no one waits for, the apply fails saying so, and the request stays in " +
+		"state marked as tainted, so that the next apply asks again. Can be changed without sending a new request.",
 	ApproveValues: "Answers that let the apply go on, written like `default_response` (option values, not labels, for a select); " +
 		"`wait_for_response` must be `true`. When `response` is not exactly one " +
 		"of them, create fails with a message quoting the answer and who gave it. This includes a `timeout`: the recorded " +
@@ -254,23 +252,6 @@ func (m *requestModel) setFromAPI(q *hitl.Request) {
 	m.setOutcome(q)
 }
 
-// requestTimeoutSeconds is the time reviewers have to answer. The request
-// object echoes timeout_seconds only when the create set it; otherwise (a
-// deferred request with the API's default deadline) it is the time from
-// created_at to timeout_at.
-// Null when neither is there.
-func requestTimeoutSeconds(q *hitl.Request) types.Int64 {
-	if q.TimeoutSeconds > 0 {
-		return types.Int64Value(q.TimeoutSeconds)
-	}
-	created, err1 := time.Parse(time.RFC3339, q.CreatedAt)
-	deadline, err2 := time.Parse(time.RFC3339, q.TimeoutAt)
-	if err1 != nil || err2 != nil || !deadline.After(created) {
-		return types.Int64Null()
-	}
-	return types.Int64Value(int64(deadline.Sub(created) / time.Second))
-}
-
 // createInput builds the API's create body from a planned request. The
 // values were validated at plan time, so conversions here do not fail on
 // user input; diagnostics report only framework errors.
@@ -331,25 +312,11 @@ func responseConfigFromObject(ctx context.Context, obj types.Object) (*hitl.Resp
 	}
 	options, d := responseOptions(ctx, m.Options)
 	diags.Append(d...)
-	for _, o := range options {
-		cfg.Options = append(cfg.Options, hitl.ResponseOption{
-			Value: o.Value.ValueString(), Label: o.Label.ValueString(), Color: o.Color.ValueString(),
-		})
-	}
+	cfg.Options = apiOptions(options)
 	if cfg.IsEmpty() {
 		return nil, diags
 	}
 	return cfg, diags
-}
-
-// responseOptions reads the elements of a known options list.
-func responseOptions(ctx context.Context, list types.List) ([]responseOptionModel, diag.Diagnostics) {
-	if list.IsNull() || list.IsUnknown() {
-		return nil, nil
-	}
-	var out []responseOptionModel
-	diags := list.ElementsAs(ctx, &out, false)
-	return out, diags
 }
 
 // responseConfigValue converts the API's response_config to Terraform;
@@ -384,102 +351,4 @@ func responseConfigValue(cfg *hitl.ResponseConfig) types.Object {
 		"min":         types.Float64PointerValue(cfg.Min),
 		"max":         types.Float64PointerValue(cfg.Max),
 	})
-}
-
-// requestDataSourceAttributes returns the request's attributes as the data
-// source exposes them: all computed but `id`, which the caller adds.
-func requestDataSourceAttributes() map[string]dsschema.Attribute {
-	str := func(desc string) dsschema.StringAttribute {
-		return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
-	num := func(desc string) dsschema.Float64Attribute {
-		return dsschema.Float64Attribute{MarkdownDescription: desc, Computed: true}
-	}
-	count := func(desc string) dsschema.Int64Attribute {
-		return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true}
-	}
-	return map[string]dsschema.Attribute{
-		"loop_id":         str(requestDocs.LoopID),
-		"request_text":    str(requestDocs.RequestText),
-		"priority":        str(requestDocs.Priority),
-		"processing_type": str(requestDocs.ProcessingType),
-		"timeout_seconds": count(requestDocs.DataSourceTimeoutSeconds),
-		"type":            str(requestDocs.Type),
-		"image_url":       str(requestDocs.ImageURL),
-		"response_type":   str(requestDocs.ResponseType),
-		"response_config": dsschema.SingleNestedAttribute{
-			MarkdownDescription: requestDocs.ResponseConfig,
-			Computed:            true,
-			Attributes: map[string]dsschema.Attribute{
-				"options": dsschema.ListNestedAttribute{
-					MarkdownDescription: requestDocs.Options,
-					Computed:            true,
-					NestedObject: dsschema.NestedAttributeObject{Attributes: map[string]dsschema.Attribute{
-						"value": str(requestDocs.OptionValue),
-						"label": str(requestDocs.DataSourceOptionLabel),
-						"color": str(requestDocs.OptionColor),
-					}},
-				},
-				"required":    dsschema.BoolAttribute{MarkdownDescription: requestDocs.Required, Computed: true},
-				"scale_min":   num(requestDocs.ScaleMin),
-				"scale_max":   num(requestDocs.ScaleMax),
-				"scale_step":  num(requestDocs.ScaleStep),
-				"placeholder": str(requestDocs.Placeholder),
-				"min_length":  count(requestDocs.MinLength),
-				"max_length":  count(requestDocs.MaxLength),
-				"min":         num(requestDocs.Min),
-				"max":         num(requestDocs.Max),
-			},
-		},
-		"default_response": str(requestDocs.DataSourceDefaultResponse),
-		"context":          str(requestDocs.Context),
-		"tags": dsschema.ListAttribute{
-			MarkdownDescription: requestDocs.Tags,
-			ElementType:         types.StringType,
-			Computed:            true,
-		},
-		"callback_url":   str(requestDocs.CallbackURL),
-		"status":         str(requestDocs.Status),
-		"timeout_at":     str(requestDocs.TimeoutAt),
-		"created_at":     str(requestDocs.CreatedAt),
-		"broadcasted_to": count(requestDocs.DataSourceBroadcastedTo),
-		"response_data":  str(requestDocs.ResponseData),
-		"response":       str(requestDocs.Response),
-		"response_by":    str(requestDocs.ResponseBy),
-		"response_at":    str(requestDocs.ResponseAt),
-	}
-}
-
-func nonEmptyString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// compactJSON returns raw without insignificant whitespace, keeping its key
-// order: response_data shows the answer as the API sent it.
-func compactJSON(raw json.RawMessage) string {
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
-		return string(raw)
-	}
-	return b.String()
-}
-
-// canonicalJSON re-encodes raw with sorted keys and no whitespace, which is
-// what Terraform's jsonencode produces, so that a context read back from
-// the API compares equal to the one configured.
-func canonicalJSON(raw json.RawMessage) string {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return compactJSON(raw)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return compactJSON(raw)
-	}
-	return string(b)
 }

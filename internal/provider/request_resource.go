@@ -2,16 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -251,189 +247,6 @@ func (r *RequestResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan requestResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	waiting := plan.WaitForResponse.ValueBool()
-	wait, _ := time.ParseDuration(plan.WaitTimeout.ValueString()) // checked by validators.PositiveDuration
-	defaultTimeout := requestCreateTimeout
-	if waiting {
-		defaultTimeout += wait
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	in, diags := plan.createInput(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	created, diags := createRequest(ctx, r.data, plan.LoopID.ValueString(), in)
-	resp.Diagnostics.Append(diags...)
-	if created == nil {
-		return
-	}
-	id := created.RequestID
-	tflog.Debug(ctx, "created review request", map[string]any{"request_id": id, "broadcasted_to": created.BroadcastedTo})
-
-	// From here on the request exists and reviewers have been notified:
-	// every path below saves it to state, so that it is never left behind
-	// unmanaged. An error after that makes Terraform mark it as tainted,
-	// and the next apply cancels it and asks again.
-	plan.ID = types.StringValue(id)
-	plan.Status = types.StringValue(created.Status)
-	plan.TimeoutAt = types.StringValue(created.TimeoutAt)
-	plan.BroadcastedTo = types.Int64Value(created.BroadcastedTo)
-	plan.CreatedAt = types.StringNull()
-	plan.ResponseData, plan.Response = types.StringNull(), types.StringNull()
-	plan.ResponseBy, plan.ResponseAt = types.StringNull(), types.StringNull()
-
-	if !waiting {
-		q, err := r.data.client.GetRequest(ctx, id)
-		if err == nil {
-			plan.setOutcome(q)
-		} else {
-			resp.Diagnostics.AddWarning("Request created, but reading it back failed",
-				fmt.Sprintf("Request %s was sent to the loop's reviewers and is recorded in state, but reading its "+
-					"creation time and status back failed: %s. The next refresh fills them in.", id, err))
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		return
-	}
-
-	q, waitErr := awaitAnswer(ctx, r.data.client, id, wait, nil)
-	if q != nil {
-		plan.setOutcome(q)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if waitErr != nil {
-		resp.Diagnostics.Append(waitErrorDiagnostic(id, q, plan.WaitTimeout.ValueString(), timeout, waitErr))
-		return
-	}
-	var approve []string
-	if !plan.ApproveValues.IsNull() {
-		resp.Diagnostics.Append(plan.ApproveValues.ElementsAs(ctx, &approve, false)...)
-	}
-	resp.Diagnostics.Append(gateDiagnostics(q, !plan.ApproveValues.IsNull(), approve)...)
-}
-
-const taintedNote = "The request is recorded in state and marked as tainted: resources that depend on it were neither " +
-	"created nor changed, and the next apply cancels it if it is still open and sends a new request to the loop."
-
-// waitErrorDiagnostic explains why create stopped waiting without an answer.
-func waitErrorDiagnostic(id string, q *hitl.Request, waitTimeout string, createTimeout time.Duration, err error) diag.Diagnostic {
-	status := "pending"
-	if q != nil {
-		status = q.Status
-	}
-	switch {
-	case errors.Is(err, errWaitTimeout):
-		return diag.NewErrorDiagnostic("No answer to review request",
-			fmt.Sprintf("Nobody answered request %s within wait_timeout (%s); it is still %s.\n\n%s To wait longer, raise "+
-				"wait_timeout.", id, waitTimeout, status, taintedNote))
-	case errors.Is(err, context.DeadlineExceeded):
-		return diag.NewErrorDiagnostic("No answer to review request",
-			fmt.Sprintf("The create timeout (%s) ran out while waiting for an answer to request %s; it is still %s.\n\n%s "+
-				"To wait longer, raise the create value of the timeouts block; it bounds wait_timeout.", createTimeout, id, status, taintedNote))
-	case errors.Is(err, context.Canceled):
-		return diag.NewErrorDiagnostic("Waiting for review request interrupted",
-			fmt.Sprintf("Terraform was interrupted while waiting for an answer to request %s, which is still %s.\n\n%s", id, status, taintedNote))
-	default:
-		d := apiErrorDiagnostic("Error waiting for an answer to review request", err)
-		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("Request %s: %s\n\n%s", id, d.Detail(), taintedNote))
-	}
-}
-
-// gateDiagnostics judges a request that reached a final status while create
-// waited: with approve_values, only an answer among them lets the apply go
-// on.
-func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	answer, answered := hitl.AnswerText(q.ResponseData)
-	switch {
-	case q.Status == hitl.RequestCancelled:
-		diags.AddError("Review request cancelled",
-			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it, so there is no answer to act on.\n\n%s",
-				q.ID, taintedNote))
-	case gated && answered && slices.Contains(approve, answer):
-		// Approved.
-	case gated && q.Status == hitl.RequestTimeout && answered:
-		diags.AddError("Review request not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), taintedNote))
-	case gated && q.Status == hitl.RequestTimeout:
-		diags.AddError("Review request not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
-				"no answer to approve; approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quoteAll(approve), taintedNote))
-	case gated:
-		diags.AddError("Review request not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", answerDetail(q, answer, nil), quoteAll(approve), taintedNote))
-	case q.Status == hitl.RequestTimeout && !answered:
-		diags.AddWarning("Review request timed out without an answer",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so response "+
-				"is null. Set default_response to record an answer in that case, or approve_values to stop the apply.", q.ID, q.TimeoutAt))
-	}
-	return diags
-}
-
-// answerDetail says who gave answer to q, and when.
-func answerDetail(q *hitl.Request, answer string, emails map[string]string) string {
-	detail := fmt.Sprintf("%s answered %q to request %s", responderText(q, emails), answer, q.ID)
-	if q.ResponseAt != nil {
-		detail += " at " + *q.ResponseAt
-	}
-	if raw := compactJSON(q.ResponseData); raw != fmt.Sprintf("%q", answer) {
-		detail += fmt.Sprintf(" (response_data %s)", raw)
-	}
-	return detail
-}
-
-// responderText names who answered, by email where the request's recipient
-// list or emails (user id to email, such as a loop's member list) has it.
-func responderText(q *hitl.Request, emails map[string]string) string {
-	by := q.ResponseBy
-	if by == nil || (by.UserID == "" && by.Email == "") {
-		return "A reviewer"
-	}
-	email := by.Email
-	if email == "" && by.UserID != "" {
-		email = emails[by.UserID]
-	}
-	for _, rcp := range q.BroadcastedTo {
-		if email == "" && by.UserID != "" && rcp.UserID == by.UserID {
-			email = rcp.Email
-		}
-	}
-	switch {
-	case email != "" && by.UserID != "":
-		return fmt.Sprintf("Reviewer %s (user %s)", email, by.UserID)
-	case email != "":
-		return "Reviewer " + email
-	default:
-		return "User " + by.UserID
-	}
-}
-
-// createRequestDiagnostic explains a failed create.
-func createRequestDiagnostic(err error) diag.Diagnostic {
-	d := apiErrorDiagnostic("Error creating review request", err)
-	var apiErr *hitl.APIError
-	switch {
-	case errors.As(err, &apiErr) && apiErr.Message == "No active members found in the loop":
-		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nNobody has joined the loop yet, so there is nobody "+
-			"to ask. Share the loop's invite code or join URL with the reviewers; the `hitl_loop` data source's "+
-			"active_member_count shows when someone has joined.", err))
-	case hitl.IsLoopGone(err):
-		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nCheck loop_id: the loop does not exist, or was deleted.", err))
-	}
-	return d
-}
-
 func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state requestResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -502,27 +315,13 @@ func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 
-	loopID := state.LoopID.ValueString()
-	_, err := r.data.client.CancelRequest(ctx, id)
-	switch {
-	case err == nil:
+	// A request answered or timed out since the last refresh cannot be
+	// cancelled; the engine confirms that, and a request gone with its loop,
+	// rather than trusting the API's message.
+	c, err := r.data.gate().Cancel(ctx, id, state.LoopID.ValueString())
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("Error cancelling review request", err))
 		return
-	case hitl.IsRequestGone(err):
-		// Already gone with its loop: success, once the list agrees.
-		if err = r.data.client.ConfirmRequestGone(ctx, id, loopID, err); err == nil {
-			return
-		}
-	case hitl.IsValidation(err):
-		// The API refuses to cancel a request that is no longer open:
-		// it was answered or timed out since the last refresh. Confirm
-		// that, rather than trusting the message.
-		q, getErr := r.data.client.ReadRequest(ctx, id, loopID)
-		if hitl.IsRequestGone(getErr) || (getErr == nil && !hitl.RequestIsOpen(q.Status)) {
-			if q != nil {
-				tflog.Debug(ctx, "review request became final before it could be cancelled", map[string]any{"request_id": id, "status": q.Status})
-			}
-			return
-		}
 	}
-	resp.Diagnostics.Append(apiErrorDiagnostic("Error cancelling review request", err))
+	tflog.Debug(ctx, "review request cancelled or final", map[string]any{"request_id": id, "status": c.Status, "gone": c.Gone})
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -22,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/approval"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
@@ -698,8 +698,9 @@ func TestAccRequestResource_documentationExample(t *testing.T) {
 	})
 }
 
-// When nobody answers within wait_timeout, the apply fails and the request
-// stays in state, tainted: the next plan asks again, and destroy cancels it.
+// When nobody answers within wait_timeout, the apply fails, the request is
+// cancelled on the server, so that nobody answers a question no one waits
+// for, and it stays in state, tainted: the next plan asks again.
 func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	loopID := s.createLoop(t)
@@ -713,7 +714,7 @@ func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)No answer to review request.*within\s+wait_timeout\s+\(1s\);\s+it\s+is\s+still\s+pending`),
+				ExpectError: regexp.MustCompile(`(?s)No answer to review request.*within\s+wait_timeout\s+\(1s\).*The\s+request\s+was\s+cancelled\s+in\s+HITL.sh`),
 			},
 			{
 				Config:             cfg,
@@ -722,107 +723,11 @@ func TestAccRequestResource_waitTimeoutLeavesRequestTainted(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(gateAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionCreate),
-					planCheckFunc(func(*tfjson.Plan) error { return expectServerStatuses(s, "pending") }),
+					planCheckFunc(func(*tfjson.Plan) error { return expectServerStatuses(s, "cancelled") }),
 				}},
 			},
 		},
 	})
-}
-
-// newWaitingResource returns a hitl_request resource whose client talks to
-// a fresh emulator, with a loop that has an active member.
-func newWaitingResource(t *testing.T, opts ...hitl.Option) (*RequestResource, *testServer, string) {
-	t.Helper()
-	s := newTestServer(t, emulator.Config{})
-	loopID := s.createLoop(t)
-	opts = append([]hitl.Option{hitl.WithBaseURL(s.URL), hitl.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := hitl.New(s.APIKey(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &RequestResource{data: &providerData{client: c}}, s, loopID
-}
-
-func sendTestRequest(t *testing.T, r *RequestResource, loopID string) string {
-	t.Helper()
-	created, err := r.data.client.CreateRequest(context.Background(), loopID, hitl.CreateRequestInput{
-		ProcessingType: "time-sensitive", TimeoutSeconds: 600, Type: "markdown", Priority: "high",
-		RequestText: "Deploy?", ResponseType: "text",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return created.RequestID
-}
-
-// Server errors while waiting do not end the wait: the answer still counts.
-func TestAwaitAnswerOutlastsServerErrors(t *testing.T) {
-	t.Parallel()
-	r, s, loopID := newWaitingResource(t, hitl.WithMaxRetries(0))
-	id := sendTestRequest(t, r, loopID)
-	if err := s.RespondToRequest(id, "ship it"); err != nil {
-		t.Fatal(err)
-	}
-	// Every poll fails until the emulator is healthy again, which happens
-	// once a few polls have failed.
-	s.SetFaults(emulator.Faults{ServerErrorRate: 1})
-	s.ResetCalls()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		for ctx.Err() == nil && s.TotalCalls() < 3 {
-			time.Sleep(10 * time.Millisecond)
-		}
-		s.SetFaults(emulator.Faults{})
-	}()
-	q, err := awaitAnswer(ctx, r.data.client, id, time.Minute, nil)
-	if err != nil || q == nil || q.Status != hitl.RequestCompleted || string(q.ResponseData) != `"ship it"` {
-		t.Fatalf("awaitAnswer = %+v, %v", q, err)
-	}
-	if n := s.TotalCalls(); n < 4 {
-		t.Errorf("%d polls, want the 3 failures and a success", n)
-	}
-}
-
-// A request that is gone (its loop was deleted) ends the wait at once.
-func TestAwaitAnswerStopsOnNotFound(t *testing.T) {
-	t.Parallel()
-	r, s, loopID := newWaitingResource(t)
-	id := sendTestRequest(t, r, loopID)
-	s.DeleteLoop(loopID)
-	q, err := awaitAnswer(context.Background(), r.data.client, id, time.Minute, nil)
-	if !hitl.IsRequestGone(err) || q != nil {
-		t.Fatalf("awaitAnswer = %+v, %v; want not found", q, err)
-	}
-	d := waitErrorDiagnostic(id, q, "1m", 5*time.Minute, err)
-	if !strings.Contains(d.Detail(), id) || !strings.Contains(d.Detail(), "tainted") {
-		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
-	}
-}
-
-// Without an answer, waiting ends at wait_timeout with the request as last
-// seen, or with the operation's own deadline when that comes first.
-func TestAwaitAnswerDeadlines(t *testing.T) {
-	t.Parallel()
-	r, s, loopID := newWaitingResource(t)
-	id := sendTestRequest(t, r, loopID)
-	if err := s.ClaimRequest(id); err != nil {
-		t.Fatal(err)
-	}
-	q, err := awaitAnswer(context.Background(), r.data.client, id, 700*time.Millisecond, nil)
-	if !errors.Is(err, errWaitTimeout) || q == nil || q.Status != hitl.RequestClaimed {
-		t.Fatalf("awaitAnswer = %+v, %v; want the claimed request and errWaitTimeout", q, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
-	defer cancel()
-	_, err = awaitAnswer(ctx, r.data.client, id, time.Hour, nil)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("awaitAnswer with a shorter operation deadline: %v", err)
-	}
-	d := waitErrorDiagnostic(id, q, "1h", 700*time.Millisecond, err)
-	if !strings.Contains(d.Detail(), "create timeout (700ms)") || !strings.Contains(d.Detail(), "still claimed") {
-		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
-	}
 }
 
 func TestGateDiagnostics(t *testing.T) {
@@ -864,7 +769,7 @@ func TestGateDiagnostics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			diags := gateDiagnostics(&tt.q, tt.gated, tt.approve)
+			diags := requestVerdictDiagnostics(approval.Judge(&tt.q, tt.approve), tt.gated)
 			switch {
 			case tt.severity == "" && len(diags) != 0:
 				t.Fatalf("diagnostics %v, want none", diags)

@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+)
+
+// Ctrl-C while hitl_request sends its request: the create is seen through,
+// so the request is in state, not left pending outside it with its
+// reviewers notified; the interrupted wait cancels it; and the next apply
+// asks exactly once more.
+func TestAccRequestResource_interruptDuringCreate(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, emulator.Config{})
+	loopID := s.createLoop(t)
+	r := initCLI(t, gateConfig(s, loopID, `
+  wait_for_response = true
+  approve_values    = ["approve"]`, deployConfig))
+	// Every answer takes a while, so that the interrupt falls during the
+	// create's POST.
+	s.SetLatency(time.Second)
+
+	cmd := r.command("apply", "-auto-approve", "-no-color")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Should anything hang, the test fails instead of the suite timing out.
+	kill := time.AfterFunc(3*time.Minute, func() { _ = cmd.Process.Kill() })
+	defer kill.Stop()
+	var out strings.Builder
+	interrupted := false
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if !interrupted && strings.Contains(lines.Text(), gateAddr+": Creating...") {
+			// The user presses Ctrl-C while the create's POST is on its
+			// way: the emulator has received it and answers a second later.
+			// (Terraform does not stop a provider operation that begins
+			// after the interrupt, so the signal must not come sooner.)
+			for sent := time.Now(); s.Calls()["POST /api/loops/{id}/requests"] == 0 && time.Since(sent) < time.Minute; {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			interrupted = true
+		}
+	}
+	if err := cmd.Wait(); !interrupted || err == nil {
+		t.Fatalf("interrupted: %v, exit: %v; output:\n%s", interrupted, err, out.String())
+	}
+	if len(s.Requests()) != 1 {
+		t.Fatalf("the server holds %d requests after the interrupt, want 1; output:\n%s", len(s.Requests()), out.String())
+	}
+	// The request is in state, and cancelled on the server.
+	if _, attrs, err := serverRequest(s, r.state(), gateAddr); err != nil {
+		t.Fatalf("%v; output:\n%s", err, out.String())
+	} else if attrs["status"] != "cancelled" {
+		t.Errorf("the request's status in state is %v, want cancelled", attrs["status"])
+	}
+	if err := expectServerStatuses(s, "cancelled"); err != nil {
+		t.Error(err)
+	}
+
+	// The next apply asks once, and goes ahead on an approval.
+	s.SetLatency(0)
+	answerAfter(s, "approve", 200*time.Millisecond)
+	r.mustRun("apply", "-auto-approve", "-no-color")
+	if err := expectServerRequests(s, "cancelled", "completed=approve"); err != nil {
+		t.Error(err)
+	}
+	if _, attrs, err := serverRequest(s, r.state(), gateAddr); err != nil || attrs["response"] != "approve" {
+		t.Errorf("after the second apply: %v, %v", attrs["response"], err)
+	}
+}
+
+// examples/approval-gate, rolling back: v1.5.0 approved, v1.6.0 rejected,
+// then release = v1.5.0 again. The request in state is the last question
+// asked (v1.6.0's), so the rollback asks again, as the example's README
+// says, while the deploy, still at v1.5.0, does not change.
+func TestAccRequestResource_approvalGateRollbackAsksAgain(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	answerByRelease(s, map[string]string{"v1.5.0": "approve", "v1.6.0": "reject"})
+	dir := exampleConfigDir(t, s, "", "approval-gate/main.tf")
+	const request = "hitl_request.deploy_approval"
+	approved := releaseStep(dir, "v1.5.0")
+	rejected := releaseStep(dir, "v1.6.0")
+	rejected.ExpectError = phrase(`Review request not approved`)
+	rollback := releaseStep(dir, "v1.5.0")
+	rollback.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{
+		expectPriorDeploy("v1.5.0"),
+		plancheck.ExpectResourceAction(request, plancheck.ResourceActionCreateBeforeDestroy),
+		plancheck.ExpectResourceAction("terraform_data.deploy", plancheck.ResourceActionNoop),
+	}
+	rollback.ConfigStateChecks = []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValue("deployed_release", knownvalue.StringExact("v1.5.0")),
+		stateCheckFunc(func(*tfjson.State) error {
+			return expectServerRequests(s, "completed=approve", "completed=reject", "completed=approve")
+		}),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(s.Loops()); n != 0 {
+				return fmt.Errorf("destroy left %d loops", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{approved, rejected, rollback},
+	})
+}
