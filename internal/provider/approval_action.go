@@ -456,8 +456,8 @@ func approvalDiagnostics(q *hitl.Request, approve []string, emails map[string]st
 		// Approved.
 	case q.Status == hitl.RequestTimeout && answered:
 		diags.AddError("Change not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), notMade))
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quotedAnswer(q, answer), quoteAll(approve), notMade))
 	case !answered:
 		diags.AddError("Change not approved",
 			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",

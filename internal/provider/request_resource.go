@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -212,7 +213,7 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		}
 	}
-	return schema.SingleNestedAttribute{
+	attr := schema.SingleNestedAttribute{
 		MarkdownDescription: requestDocs.ResponseConfig,
 		Optional:            true,
 		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
@@ -220,6 +221,7 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 			"options": schema.ListNestedAttribute{
 				MarkdownDescription: requestDocs.Options,
 				Optional:            true,
+				Validators:          optionsValidators(),
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"value": schema.StringAttribute{
 						MarkdownDescription: requestDocs.OptionValue,
@@ -240,11 +242,11 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 			"scale_step":  num(requestDocs.ScaleStep),
 			"placeholder": str(requestDocs.Placeholder),
 			"min_length":  length(requestDocs.MinLength),
-			"max_length":  length(requestDocs.MaxLength),
-			"min":         num(requestDocs.Min),
-			"max":         num(requestDocs.Max),
+			"max_length":  textMaxLengthAttribute(),
 		},
 	}
+	maps.Copy(attr.Attributes, responseTypeAttributes())
+	return attr
 }
 
 func (r *RequestResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -364,8 +366,8 @@ func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnos
 		// Approved.
 	case gated && q.Status == hitl.RequestTimeout && answered:
 		diags.AddError("Review request not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), taintedNote))
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quotedAnswer(q, answer), quoteAll(approve), taintedNote))
 	case gated && q.Status == hitl.RequestTimeout:
 		diags.AddError("Review request not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
@@ -383,7 +385,7 @@ func gateDiagnostics(q *hitl.Request, gated bool, approve []string) diag.Diagnos
 
 // answerDetail says who gave answer to q, and when.
 func answerDetail(q *hitl.Request, answer string, emails map[string]string) string {
-	detail := fmt.Sprintf("%s answered %q to request %s", responderText(q, emails), answer, q.ID)
+	detail := fmt.Sprintf("%s answered %s to request %s", responderText(q, emails), quotedAnswer(q, answer), q.ID)
 	if q.ResponseAt != nil {
 		detail += " at " + *q.ResponseAt
 	}

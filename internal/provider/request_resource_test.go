@@ -518,10 +518,10 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
   timeout_seconds = 60
   response_type = "rating"
   response_config = { scale_min = 10, scale_max = 1 }`), phrase("scale_min (10) must be less than scale_max (1)")},
-		{"number min > max", request(`  request_text = "How many?"
+		{"number min_value > max_value", request(`  request_text = "How many?"
   timeout_seconds = 60
   response_type = "number"
-  response_config = { min = 10, max = 1 }`), phrase("min (10) must not be greater than max (1)")},
+  response_config = { min_value = 10, max_value = 1 }`), phrase("min_value (10) must not be greater than max_value (1)")},
 		{"setting of another response type", request(`  request_text = "Ok?"
   timeout_seconds = 60
   response_type = "single_select"
