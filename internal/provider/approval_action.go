@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -66,6 +67,11 @@ type approvalActionModel struct {
 	DefaultResponse types.String `tfsdk:"default_response"`
 	Context         types.String `tfsdk:"context"`
 	WaitTimeout     types.String `tfsdk:"wait_timeout"`
+	// The response type and the boolean type's settings; see
+	// approval_boolean.go.
+	ResponseType types.String `tfsdk:"response_type"`
+	TrueLabel    types.String `tfsdk:"true_label"`
+	FalseLabel   types.String `tfsdk:"false_label"`
 }
 
 // approvalDefaultOptions are the options of a request that sets none.
@@ -97,6 +103,7 @@ func (a *ApprovalAction) Metadata(_ context.Context, req action.MetadataRequest,
 }
 
 func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	defer func() { maps.Copy(resp.Schema.Attributes, approvalResponseTypeAttributes()) }()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Asks the reviewers of a loop whether a change may go ahead, and fails unless one of them " +
 			"approves. Needs Terraform 1.14 or later. Triggered `before_create` or `before_update` by a resource's " +
@@ -184,6 +191,11 @@ func (a *ApprovalAction) ValidateConfig(ctx context.Context, req action.Validate
 	if resp.Diagnostics.HasError() || cfg.Options.IsUnknown() {
 		return
 	}
+	if !cfg.ResponseType.IsNull() && cfg.ResponseType.ValueString() != responseSingleSelect {
+		resp.Diagnostics.Append(cfg.validateBoolean(ctx)...)
+		return
+	}
+	resp.Diagnostics.Append(cfg.validateNoBooleanSettings()...)
 	options, diags := cfg.options(ctx)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(validateOptionValues(responseSingleSelect, options, path.Root("options"))...)
@@ -255,6 +267,9 @@ type approvalSettings struct {
 	approve  []string
 	wait     time.Duration
 	waitText string
+	// labels are the labels of answers that have one apart from their
+	// value (a boolean's true_label and false_label), for messages.
+	labels map[string]string
 }
 
 func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, diag.Diagnostics) {
@@ -299,6 +314,9 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 		})
 	}
 	s.in.ResponseConfig = cfg
+	if m.isBoolean() {
+		m.applyBoolean(&s)
+	}
 	s.wait = time.Duration(s.in.TimeoutSeconds) * time.Second
 	s.waitText = s.wait.String()
 	if !m.WaitTimeout.IsNull() {
@@ -395,7 +413,7 @@ func (a *ApprovalAction) askedMessage(ctx context.Context, p *progress, s approv
 		}
 	}
 	p.say(fmt.Sprintf("Sent request %s to %d reviewer(s) of loop %q: %s. Waiting up to %s for an answer; %s approves.",
-		created.RequestID, created.BroadcastedTo, loop.Name, strings.Join(asked, ", "), s.waitText, orList(s.approve)))
+		created.RequestID, created.BroadcastedTo, loop.Name, strings.Join(asked, ", "), s.waitText, s.approveText()))
 	return emails
 }
 
