@@ -110,7 +110,7 @@ func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp 
 			"`action_trigger`, it runs before that change: an approval lets the change go ahead, and any other answer, " +
 			"silence included, stops it with an error that quotes the answer and who gave it. It can also be run on its " +
 			"own with `terraform apply -invoke=action.hitl_approval.<name>`.\n\n" +
-			"Each run sends a new `single_select` review request, reports who was asked and the request's status while " +
+			"Each run sends a new `single_select` (or, with `response_type`, `boolean`) review request, reports who was asked and the request's status while " +
 			"it waits, and cancels the request if Terraform is interrupted or `wait_timeout` passes, so that nobody " +
 			"approves a change that is no longer waiting. Nothing is kept in state: the `hitl_request` data source reads " +
 			"a request afterwards.",

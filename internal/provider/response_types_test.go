@@ -3,12 +3,14 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -417,4 +419,42 @@ func TestAccApprovalAction_booleanPlanTimeValidation(t *testing.T) {
 	if n := s.TotalCalls(); n != 0 {
 		t.Errorf("validation made %d API calls (%v), want none", n, s.Calls())
 	}
+}
+
+// examples/resources/hitl_request/response-types.tf, one request of each
+// response type: the boolean gate waits for its "true", the others are
+// sent and left pending.
+func TestAccRequestResource_responseTypesExample(t *testing.T) {
+	s := newTestServer(t, emulator.Config{})
+	s.SetAutoResponder(func(q emulator.Request) (any, time.Duration, bool) {
+		return true, 200 * time.Millisecond, q.ResponseType == "boolean"
+	})
+	dir := composeExamples(t, s, "provider/provider.tf", "resources/hitl_loop/resource.tf", "resources/hitl_request/response-types.tf")
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("hitl_request.go_no_go", tfjsonpath.New("response"), knownvalue.StringExact("true")),
+		stateCheckFunc(func(*tfjson.State) error {
+			var types []string
+			for _, q := range s.Requests() {
+				types = append(types, q.ResponseType+"="+q.Status)
+			}
+			// Terraform creates them in parallel, in any order.
+			slices.Sort(types)
+			want := "boolean=completed multi_select=pending number=pending rating=pending single_select=pending text=pending"
+			if got := strings.Join(types, " "); got != want {
+				return fmt.Errorf("the server holds %s, want %s", got, want)
+			}
+			return nil
+		}),
+	}
+	for _, name := range []string{"publish", "violations", "article_quality", "incident_summary", "price", "go_no_go"} {
+		checks = append(checks, expectRequestOnServer(s, "hitl_request."+name))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: testProviderFactories,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigStateChecks:        checks,
+		}},
+	})
 }
