@@ -305,7 +305,9 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := s.RespondToRequest(s.Requests()[0].ID, []string{"approve"}); err != nil {
+					// In the form the API documents for a select's answer.
+					answer := map[string]any{"selected_value": "approve", "selected_label": "Approve"}
+					if err := s.RespondToRequest(s.Requests()[0].ID, answer); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -315,7 +317,7 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`["approve"]`)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`{"selected_label":"Approve","selected_value":"approve"}`)),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_by"), knownvalue.StringRegexp(hexID)),
 					expectRequestOnServer(s, gateAddr),
 					serverStatuses(s, "completed"),
