@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
@@ -113,13 +114,22 @@ func Judge(q *hitl.Request, approve []string) Verdict {
 	return v
 }
 
+// QuotedAnswer quotes the answer for a message, with the label reviewers
+// saw when it has one apart from its value: "true" (Deploy).
+func (v Verdict) QuotedAnswer() string {
+	if label := hitl.AnswerLabel(v.Request); label != "" && label != v.Answer {
+		return fmt.Sprintf("%q (%s)", v.Answer, label)
+	}
+	return strconv.Quote(v.Answer)
+}
+
 // AnswerDetail says who gave the answer to the request, and when, such as
 // `Reviewer oncall@example.com (user u1) answered "reject" to request r at
 // 2026-01-02T03:04:05Z`. emails maps user ids to emails where the request's
 // own recipient list lacks them (a loop's member list); it may be nil.
 func (v Verdict) AnswerDetail(emails map[string]string) string {
 	q := v.Request
-	detail := fmt.Sprintf("%s answered %q to request %s", Responder(q, emails), v.Answer, q.ID)
+	detail := fmt.Sprintf("%s answered %s to request %s", Responder(q, emails), v.QuotedAnswer(), q.ID)
 	if q.ResponseAt != nil {
 		detail += " at " + *q.ResponseAt
 	}

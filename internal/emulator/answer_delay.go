@@ -31,7 +31,7 @@ func (e *Emulator) answerLate(w http.ResponseWriter, r *http.Request, dispatch f
 	if d <= 0 || !isWrite(r.Method) {
 		return false
 	}
-	rec := &recordedAnswer{header: http.Header{}, status: http.StatusOK}
+	rec := &heldAnswer{header: http.Header{}, status: http.StatusOK}
 	dispatch(rec)
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -48,13 +48,13 @@ func (e *Emulator) answerLate(w http.ResponseWriter, r *http.Request, dispatch f
 	return true
 }
 
-// recordedAnswer is a ResponseWriter that keeps an answer to send later.
-type recordedAnswer struct {
+// heldAnswer is a ResponseWriter that keeps an answer to send later.
+type heldAnswer struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
 }
 
-func (a *recordedAnswer) Header() http.Header         { return a.header }
-func (a *recordedAnswer) Write(b []byte) (int, error) { return a.body.Write(b) }
-func (a *recordedAnswer) WriteHeader(status int)      { a.status = status }
+func (a *heldAnswer) Header() http.Header         { return a.header }
+func (a *heldAnswer) Write(b []byte) (int, error) { return a.body.Write(b) }
+func (a *heldAnswer) WriteHeader(status int)      { a.status = status }

@@ -136,6 +136,9 @@ func (e *Emulator) controlResult(w http.ResponseWriter, id, msg string, err erro
 	case errors.Is(err, ErrInvalidState):
 		writeError(w, http.StatusConflict, "Request is not pending", err.Error())
 		return
+	case errors.Is(err, ErrInvalidAnswer):
+		writeError(w, http.StatusBadRequest, "Validation failed", err.Error())
+		return
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "Invalid request body", err.Error())
 		return

@@ -66,7 +66,7 @@ func (e *Emulator) settleLocked(q *request, now time.Time) {
 	}
 	if !now.Before(q.timeoutAt) {
 		q.status = statusTimeout
-		q.responseData = q.defaultResponse
+		q.responseData = q.recorded(q.defaultResponse)
 		q.setUpdated(q.timeoutAt)
 	}
 }
@@ -75,7 +75,7 @@ func (e *Emulator) settleLocked(q *request, now time.Time) {
 func (e *Emulator) completeLocked(q *request, value json.RawMessage, at time.Time) {
 	at = at.UTC().Truncate(time.Second)
 	q.status = statusCompleted
-	q.responseData = value
+	q.responseData = q.recorded(value)
 	q.responseBy = ""
 	if l, ok := e.loops[q.loopID]; ok {
 		if active := l.activeMembers(); len(active) > 0 {
@@ -86,6 +86,11 @@ func (e *Emulator) completeLocked(q *request, value json.RawMessage, at time.Tim
 	}
 	q.responseAt = &at
 	q.setUpdated(at)
+}
+
+// recorded is the response_data stored for an answer to q.
+func (q *request) recorded(raw json.RawMessage) json.RawMessage {
+	return recordedAnswer(q.responseType, q.responseConfig, raw)
 }
 
 func (q *request) setUpdated(t time.Time) {

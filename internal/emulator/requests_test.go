@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"reflect"
@@ -167,7 +168,7 @@ func TestCreateRequestValidation(t *testing.T) {
 		{"missing text", with(map[string]any{"request_text": nil}), vf, required("request_text")},
 		{"empty text", with(map[string]any{"request_text": ""}), vf, q("request_text must be between 1 and 2000 characters")},
 		{"long text", with(map[string]any{"request_text": strings.Repeat("é", 2001)}), vf, q("request_text must be between 1 and 2000 characters")},
-		{"bad response_type", with(map[string]any{"response_type": "emoji"}), vf, q("response_type must be one of: single_select, multi_select, rating, text, number")},
+		{"bad response_type", with(map[string]any{"response_type": "emoji"}), vf, q("response_type must be one of: single_select, multi_select, rating, text, number, boolean")},
 		{"time-sensitive without timeout", with(map[string]any{"timeout_seconds": nil}), vf, q("timeout_seconds is required for time-sensitive requests")},
 		{"timeout too short", with(map[string]any{"timeout_seconds": 59}), vf, q("timeout_seconds must be between 60 and 86400")},
 		{"timeout too long", with(map[string]any{"timeout_seconds": 86401}), vf, q("timeout_seconds must be between 60 and 86400")},
@@ -180,7 +181,23 @@ func TestCreateRequestValidation(t *testing.T) {
 		{"option of wrong type", with(map[string]any{"response_config": map[string]any{"options": []any{3}}}), cfg, ""},
 		{"rating inverted", with(map[string]any{"response_type": "rating", "response_config": map[string]any{"scale_min": 5, "scale_max": 1}}), cfg, q("scale_min must be less than scale_max")},
 		{"rating equal", with(map[string]any{"response_type": "rating", "response_config": map[string]any{"scale_min": 3, "scale_max": 3}}), cfg, q("scale_min must be less than scale_max")},
-		{"number inverted", with(map[string]any{"response_type": "number", "response_config": map[string]any{"min": 10, "max": 1}}), cfg, q("min must be less than or equal to max")},
+		{"number inverted", with(map[string]any{"response_type": "number", "default_response": nil, "response_config": map[string]any{"min_value": 10, "max_value": 1}}), cfg, q("min_value must be less than or equal to max_value")},
+		{"number without max_value", with(map[string]any{"response_type": "number", "default_response": nil, "response_config": map[string]any{"min": 1, "max": 10}}), cfg, q("max_value is required for number response type")},
+		{"number decimal_places", with(map[string]any{"response_type": "number", "default_response": nil, "response_config": map[string]any{"max_value": 10, "decimal_places": 11}}), cfg, q("decimal_places must be a whole number between 0 and 10")},
+		{"number negative min", with(map[string]any{"response_type": "number", "default_response": nil, "response_config": map[string]any{"min_value": -1, "max_value": 10}}), cfg, q("min_value must not be negative unless allow_negative is true")},
+		{"number default too precise", with(map[string]any{"response_type": "number", "default_response": 1.234, "response_config": map[string]any{"max_value": 10}}), vf, q("default_response: the answer has more than 2 decimal places")},
+		{"number default out of range", with(map[string]any{"response_type": "number", "default_response": 11, "response_config": map[string]any{"max_value": 10}}), vf, q("default_response: the answer must be between 0 and 10")},
+		{"boolean default a string", with(map[string]any{"response_type": "boolean", "default_response": "false", "response_config": map[string]any{}}), vf, q("default_response: the answer must be true or false")},
+		{"boolean long label", with(map[string]any{"response_type": "boolean", "default_response": false, "response_config": map[string]any{"true_label": strings.Repeat("x", 101)}}), cfg, q("true_label must be between 1 and 100 characters")},
+		{"boolean bad color", with(map[string]any{"response_type": "boolean", "default_response": false, "response_config": map[string]any{"false_color": "red"}}), cfg, q("false_color must be a hex color such as #16a34a")},
+		{"too many options", with(map[string]any{"default_response": "o1", "response_config": map[string]any{"options": manyOptions(21)}}), cfg, q("options must have between 1 and 20 items")},
+		{"multi select min above max", with(map[string]any{"response_type": "multi_select", "default_response": nil, "response_config": map[string]any{"options": []any{"a", "b", "c"}, "min_selections": 3, "max_selections": 2}}), cfg, q("min_selections must be less than or equal to max_selections")},
+		{"multi select max above options", with(map[string]any{"response_type": "multi_select", "default_response": nil, "response_config": map[string]any{"options": []any{"a", "b"}, "max_selections": 3}}), cfg, q("max_selections must be a whole number between 1 and 2")},
+		{"multi select default too many", with(map[string]any{"response_type": "multi_select", "default_response": []any{"a", "b"}, "response_config": map[string]any{"options": []any{"a", "b"}, "max_selections": 1}}), vf, q("default_response: the answer must select between 0 and 1 options")},
+		{"text max_length too long", with(map[string]any{"response_type": "text", "default_response": nil, "response_config": map[string]any{"max_length": 5001}}), cfg, q("max_length must be between 1 and 5000")},
+		{"text max_length zero", with(map[string]any{"response_type": "text", "default_response": nil, "response_config": map[string]any{"max_length": 0}}), cfg, q("max_length must be between 1 and 5000")},
+		{"rating label off scale", with(map[string]any{"response_type": "rating", "default_response": nil, "response_config": map[string]any{"scale_max": 5, "labels": map[string]any{"6": "Wow"}}}), cfg, q("labels key 6 is outside the scale")},
+		{"select default not an option", with(map[string]any{"default_response": "maybe"}), vf, q("default_response: the answer must be the value of one of the options: approve, reject")},
 		{"rating without response_config", with(map[string]any{"response_type": "rating", "response_config": nil}), cfg, q("response_config object required for rating response type")},
 		{"text without response_config", with(map[string]any{"response_type": "text", "response_config": nil}), cfg, q("response_config object required for text response type")},
 		{"number without response_config", with(map[string]any{"response_type": "number", "response_config": nil}), cfg, q("response_config object required for number response type")},
@@ -210,13 +227,19 @@ func TestCreateRequestValidation(t *testing.T) {
 		with(map[string]any{"timeout_seconds": 60}),
 		with(map[string]any{"timeout_seconds": 86400, "platform": nil, "tags": nil, "context": nil, "default_response": nil}),
 		with(map[string]any{"request_text": strings.Repeat("é", 2000)}),
-		with(map[string]any{"response_type": "rating", "response_config": map[string]any{"scale_min": 1, "scale_max": 10, "scale_step": 0.5}}),
-		with(map[string]any{"response_type": "rating", "response_config": map[string]any{}}),
-		with(map[string]any{"response_type": "text", "response_config": map[string]any{}}),
-		with(map[string]any{"response_type": "number", "response_config": map[string]any{}}),
-		with(map[string]any{"response_type": "number", "response_config": map[string]any{"min": 1, "max": 1}}),
-		with(map[string]any{"response_type": "text", "response_config": map[string]any{"placeholder": "why?", "max_length": 10}}),
-		with(map[string]any{"response_type": "multi_select", "response_config": map[string]any{"options": []any{"a", "b"}, "required": true}}),
+		with(map[string]any{"response_type": "rating", "default_response": 7.5, "response_config": map[string]any{"scale_min": 1, "scale_max": 10, "scale_step": 0.5}}),
+		with(map[string]any{"response_type": "rating", "default_response": 3, "response_config": map[string]any{}}),
+		with(map[string]any{"response_type": "text", "default_response": "none", "response_config": map[string]any{}}),
+		with(map[string]any{"response_type": "number", "default_response": 105.5, "response_config": map[string]any{"min_value": 1, "max_value": 1000, "allow_negative": false, "decimal_places": 2}}),
+		with(map[string]any{"response_type": "number", "default_response": 1, "response_config": map[string]any{"min_value": 1, "max_value": 1}}),
+		with(map[string]any{"response_type": "number", "default_response": -2.5, "response_config": map[string]any{"min_value": -5, "max_value": 5, "allow_negative": true, "decimal_places": 1, "prefix": "$", "suffix": " USD"}}),
+		with(map[string]any{"response_type": "text", "default_response": "No summary provided", "response_config": map[string]any{"placeholder": "why?", "min_length": 2, "max_length": 500}}),
+		with(map[string]any{"response_type": "multi_select", "default_response": []any{"a"}, "response_config": map[string]any{"options": []any{"a", "b"}, "required": true}}),
+		with(map[string]any{"response_type": "multi_select", "default_response": []any{"a", "b"}, "response_config": map[string]any{"options": []any{"a", "b", "c"}, "min_selections": 1, "max_selections": 2}}),
+		with(map[string]any{"response_type": "boolean", "default_response": false, "response_config": map[string]any{}}),
+		with(map[string]any{"response_type": "boolean", "default_response": true, "response_config": map[string]any{"true_label": "Deploy", "false_label": "Hold", "true_color": "#16a34a", "false_color": "#dc2626", "required": true}}),
+		with(map[string]any{"response_type": "rating", "default_response": 3, "response_config": map[string]any{"scale_min": 1, "scale_max": 5, "labels": map[string]any{"1": "Poor", "5": "Excellent"}}}),
+		with(map[string]any{"default_response": "o20", "response_config": map[string]any{"options": manyOptions(20)}}),
 	}
 	for i, b := range valid {
 		if res := f.do(http.MethodPost, "/v1/loops/"+loop+"/requests", b); res.status != http.StatusCreated {
@@ -624,4 +647,12 @@ func TestDeleteLoopDeletesRequests(t *testing.T) {
 	if rs := f.emu.Requests(); len(rs) != 1 || rs[0].ID != kept {
 		t.Fatalf("remaining requests %+v", rs)
 	}
+}
+
+func manyOptions(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("o%d", i+1)
+	}
+	return out
 }

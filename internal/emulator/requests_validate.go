@@ -20,7 +20,7 @@ var (
 	processingTypes = []string{"time-sensitive", "deferred"}
 	contentTypes    = []string{"markdown", "image"}
 	priorities      = []string{"low", "medium", "high", "critical"}
-	responseTypes   = []string{"single_select", "multi_select", "rating", "text", "number"}
+	responseTypes   = []string{"single_select", "multi_select", "rating", "text", "number", "boolean"}
 	platforms       = []string{"n8n", "zapier", "web_portal", "api", "mobile", "webhook"}
 )
 
@@ -138,6 +138,11 @@ func parseRequestInput(r *http.Request) (requestInput, *apiError) {
 	if in.responseConfig == nil {
 		in.responseConfig = json.RawMessage(`{}`)
 	}
+	if in.defaultResponse != nil {
+		if msg := checkAnswer(in.responseType, in.responseConfig, in.defaultResponse); msg != "" {
+			return in, validationFailed("default_response: " + msg)
+		}
+	}
 	return in, nil
 }
 
@@ -180,69 +185,6 @@ func objectField(m map[string]json.RawMessage, name string) (json.RawMessage, *a
 		return nil, invalidBody(name + " must be an object")
 	}
 	return raw, nil
-}
-
-// checkResponseConfig returns why a response_config does not fit its
-// response type, or "" when it does. The documented create body carries a
-// response_config with every response type, and every documented example
-// sends one, so an absent one is refused; an empty object is enough where
-// no setting is required (rating, text, number).
-func checkResponseConfig(responseType string, raw json.RawMessage) string {
-	cfg := map[string]any{}
-	if raw != nil {
-		_ = json.Unmarshal(raw, &cfg) // objectField already checked it.
-	}
-	switch responseType {
-	case "rating", "text", "number":
-		if raw == nil {
-			return "response_config object required for " + responseType + " response type"
-		}
-	}
-	switch responseType {
-	case "single_select", "multi_select":
-		opts, ok := cfg["options"].([]any)
-		if !ok || len(opts) == 0 {
-			return "options array required for select response type"
-		}
-		for _, o := range opts {
-			if !validOption(o) {
-				return "each option must be a non-empty string or an object with value and label"
-			}
-		}
-	case "rating":
-		lo, hi, msg := numberPair(cfg, "scale_min", "scale_max", 1, 5)
-		if msg != "" {
-			return msg
-		}
-		if lo >= hi {
-			return "scale_min must be less than scale_max"
-		}
-		if step, present := cfg["scale_step"]; present {
-			if s, ok := step.(float64); !ok || s <= 0 {
-				return "scale_step must be a number greater than 0"
-			}
-		}
-	case "number":
-		lo, hi, msg := numberPair(cfg, "min", "max", math.Inf(-1), math.Inf(1))
-		if msg != "" {
-			return msg
-		}
-		if lo > hi {
-			return "min must be less than or equal to max"
-		}
-	case "text":
-		lo, hi, msg := numberPair(cfg, "min_length", "max_length", 0, math.Inf(1))
-		if msg != "" {
-			return msg
-		}
-		if lo < 0 {
-			return "min_length must not be negative"
-		}
-		if lo > hi {
-			return "min_length must be less than or equal to max_length"
-		}
-	}
-	return ""
 }
 
 // numberPair reads two optional numeric settings with their defaults.

@@ -14,6 +14,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrInvalidState means the request's status does not allow the action.
 	ErrInvalidState = errors.New("invalid state")
+	// ErrInvalidAnswer means an answer does not fit the request's response
+	// type and configuration, as the API's validation rules document.
+	ErrInvalidAnswer = errors.New("invalid answer")
 )
 
 // Loop is a copy of a stored loop, for tests to inspect.
@@ -258,6 +261,9 @@ func (e *Emulator) RespondToRequest(id string, value any) error {
 	if err != nil {
 		return err
 	}
+	if msg := checkAnswer(q.responseType, q.responseConfig, raw); msg != "" {
+		return fmt.Errorf("response for request %s: %s: %w", id, msg, ErrInvalidAnswer)
+	}
 	e.completeLocked(q, raw, e.now())
 	return nil
 }
@@ -272,7 +278,7 @@ func (e *Emulator) ExpireRequest(id string) error {
 		return err
 	}
 	q.status = statusTimeout
-	q.responseData = q.defaultResponse
+	q.responseData = q.recorded(q.defaultResponse)
 	q.setUpdated(e.clock())
 	return nil
 }

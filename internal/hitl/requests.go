@@ -112,28 +112,51 @@ func (r *Responder) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ResponseConfig configures the answer reviewers give. Which fields apply
-// depends on the response type: Options and Required for single_select and
-// multi_select; ScaleMin, ScaleMax and ScaleStep for rating; Placeholder,
-// MinLength and MaxLength for text; Min and Max for number. Nil fields are
-// not sent.
+// ResponseConfig configures the answer reviewers give, under the names the
+// API's response-type pages document. Which fields apply depends on the
+// response type:
+//   - single_select: Options, Required;
+//   - multi_select: Options, Required, MinSelections, MaxSelections;
+//   - rating: ScaleMin, ScaleMax, ScaleStep, Labels, Required;
+//   - text: Placeholder, MinLength, MaxLength, Required;
+//   - number: MinValue, MaxValue, DecimalPlaces, Prefix, Suffix,
+//     AllowNegative, Required;
+//   - boolean: TrueLabel, FalseLabel, TrueColor, FalseColor, Required.
+//
+// Nil fields are not sent.
 type ResponseConfig struct {
-	Options     []ResponseOption `json:"options,omitempty"`
-	Required    *bool            `json:"required,omitempty"`
-	ScaleMin    *float64         `json:"scale_min,omitempty"`
-	ScaleMax    *float64         `json:"scale_max,omitempty"`
-	ScaleStep   *float64         `json:"scale_step,omitempty"`
-	Placeholder *string          `json:"placeholder,omitempty"`
-	MinLength   *int64           `json:"min_length,omitempty"`
-	MaxLength   *int64           `json:"max_length,omitempty"`
-	Min         *float64         `json:"min,omitempty"`
-	Max         *float64         `json:"max,omitempty"`
+	Options       []ResponseOption  `json:"options,omitempty"`
+	Required      *bool             `json:"required,omitempty"`
+	MinSelections *int64            `json:"min_selections,omitempty"`
+	MaxSelections *int64            `json:"max_selections,omitempty"`
+	ScaleMin      *float64          `json:"scale_min,omitempty"`
+	ScaleMax      *float64          `json:"scale_max,omitempty"`
+	ScaleStep     *float64          `json:"scale_step,omitempty"`
+	Labels        map[string]string `json:"labels,omitempty"`
+	Placeholder   *string           `json:"placeholder,omitempty"`
+	MinLength     *int64            `json:"min_length,omitempty"`
+	MaxLength     *int64            `json:"max_length,omitempty"`
+	MinValue      *float64          `json:"min_value,omitempty"`
+	MaxValue      *float64          `json:"max_value,omitempty"`
+	DecimalPlaces *int64            `json:"decimal_places,omitempty"`
+	Prefix        *string           `json:"prefix,omitempty"`
+	Suffix        *string           `json:"suffix,omitempty"`
+	AllowNegative *bool             `json:"allow_negative,omitempty"`
+	TrueLabel     *string           `json:"true_label,omitempty"`
+	FalseLabel    *string           `json:"false_label,omitempty"`
+	TrueColor     *string           `json:"true_color,omitempty"`
+	FalseColor    *string           `json:"false_color,omitempty"`
 }
 
 // IsEmpty reports whether no field is set.
 func (c *ResponseConfig) IsEmpty() bool {
-	return c == nil || (len(c.Options) == 0 && c.Required == nil && c.ScaleMin == nil && c.ScaleMax == nil &&
-		c.ScaleStep == nil && c.Placeholder == nil && c.MinLength == nil && c.MaxLength == nil && c.Min == nil && c.Max == nil)
+	return c == nil || (len(c.Options) == 0 && len(c.Labels) == 0 && c.Required == nil &&
+		c.MinSelections == nil && c.MaxSelections == nil &&
+		c.ScaleMin == nil && c.ScaleMax == nil && c.ScaleStep == nil &&
+		c.Placeholder == nil && c.MinLength == nil && c.MaxLength == nil &&
+		c.MinValue == nil && c.MaxValue == nil && c.DecimalPlaces == nil && c.Prefix == nil && c.Suffix == nil &&
+		c.AllowNegative == nil &&
+		c.TrueLabel == nil && c.FalseLabel == nil && c.TrueColor == nil && c.FalseColor == nil)
 }
 
 // ResponseOption is one choice of a select. The API takes an option either
@@ -352,9 +375,11 @@ func IsNullJSON(raw json.RawMessage) bool {
 //   - true and false are "true" and "false";
 //   - a list is its elements rendered this way and joined with commas,
 //     such as "grammar,accuracy";
-//   - an object with a "selected_value" (or "selected_values") key is
-//     that value rendered this way, since the API may wrap a select's
-//     answer like that;
+//   - an object with one of the keys the response-type pages document
+//     ("selected_value", "selected_values", "rating", "number",
+//     "boolean") is that value rendered this way, since the API may wrap
+//     an answer like that: {"boolean": true, "boolean_label": "Deploy"}
+//     is "true";
 //   - any other object is its compact JSON.
 //
 // ok is false when raw is absent or null: there is no answer.
@@ -394,7 +419,7 @@ func answerValueText(v any, top bool) string {
 		}
 	case map[string]any:
 		if top {
-			for _, key := range []string{"selected_value", "selected_values"} {
+			for _, key := range answerKeys {
 				if inner, found := x[key]; found {
 					return answerValueText(inner, true)
 				}
@@ -405,6 +430,10 @@ func answerValueText(v any, top bool) string {
 	return string(b)
 }
 
+// answerKeys are the keys under which the API's response_data objects
+// carry the answer itself, beside its label or formatted value.
+var answerKeys = []string{"selected_value", "selected_values", "boolean", "number", "rating"}
+
 // EncodeAnswer is the inverse of AnswerText for an answer written by hand,
 // such as a default response: it returns the JSON value that a response of
 // responseType carries.
@@ -412,6 +441,7 @@ func answerValueText(v any, top bool) string {
 //   - multi_select: a list of strings; text is the option values separated
 //     by commas, such as "grammar,accuracy" (spaces around them are
 //     ignored);
+//   - boolean: JSON true or false; text must be "true" or "false";
 //   - single_select, text and anything else: text as a JSON string.
 func EncodeAnswer(responseType, text string) (json.RawMessage, error) {
 	switch responseType {
@@ -422,6 +452,14 @@ func EncodeAnswer(responseType, text string) (json.RawMessage, error) {
 			return nil, fmt.Errorf("%q is not a number; a %s answer is a number such as 4 or 4.5", text, responseType)
 		}
 		return json.RawMessage(t), nil
+	case "boolean":
+		switch strings.TrimSpace(text) {
+		case "true":
+			return json.RawMessage("true"), nil
+		case "false":
+			return json.RawMessage("false"), nil
+		}
+		return nil, fmt.Errorf("%q is not a boolean; a boolean answer is true or false", text)
 	case "multi_select":
 		values := SplitMultiAnswer(text)
 		for _, v := range values {

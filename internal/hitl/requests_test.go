@@ -225,6 +225,10 @@ func TestAnswerText(t *testing.T) {
 		{`{"selected_value":"Approve"}`, "Approve", true},
 		{`{"selected_value":3}`, "3", true},
 		{`{"selected_values":["a","b"]}`, "a,b", true},
+		{`{"selected_value":"approve","selected_label":"✅ Approve"}`, "approve", true},
+		{`{"rating":4.5,"rating_label":"Good"}`, "4.5", true},
+		{`{"number":129.99,"formatted_value":"$129.99 USD"}`, "129.99", true},
+		{`{"boolean":false,"boolean_label":"Hold"}`, "false", true},
 		{`{"text":"fine","score":2}`, `{"score":2,"text":"fine"}`, true},
 		{`[["a"],{"b":1}]`, `["a"],{"b":1}`, true},
 	}
@@ -252,6 +256,10 @@ func TestEncodeAnswer(t *testing.T) {
 		{"multi_select", "grammar, accuracy", `["grammar","accuracy"]`, ""},
 		{"multi_select", "only", `["only"]`, ""},
 		{"multi_select", "a,,b", "", "empty option value"},
+		{"boolean", "true", `true`, ""},
+		{"boolean", " false ", `false`, ""},
+		{"boolean", "yes", "", "not a boolean"},
+		{"boolean", "True", "", "not a boolean"},
 	}
 	for _, tt := range tests {
 		got, err := EncodeAnswer(tt.responseType, tt.text)
@@ -297,7 +305,7 @@ func TestAutoResponderAnswerIsVisible(t *testing.T) {
 	}
 }
 
-// A text or number request without settings still carries the
+// A text or rating request without settings still carries the
 // response_config object that the documented body has, empty.
 func TestCreateRequestSendsEmptyResponseConfig(t *testing.T) {
 	e := emulator.New(emulator.Config{})
@@ -312,7 +320,7 @@ func TestCreateRequestSendsEmptyResponseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, responseType := range []string{"text", "number", "rating"} {
+	for _, responseType := range []string{"text", "rating"} {
 		_, err := c.CreateRequest(t.Context(), loop.Loop.ID, CreateRequestInput{ProcessingType: "deferred", Type: "markdown",
 			Priority: "low", RequestText: "Why?", ResponseType: responseType})
 		if err != nil {

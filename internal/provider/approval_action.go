@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -61,6 +62,11 @@ type approvalActionModel struct {
 	DefaultResponse types.String `tfsdk:"default_response"`
 	Context         types.String `tfsdk:"context"`
 	WaitTimeout     types.String `tfsdk:"wait_timeout"`
+	// The response type and the boolean type's settings; see
+	// approval_boolean.go.
+	ResponseType types.String `tfsdk:"response_type"`
+	TrueLabel    types.String `tfsdk:"true_label"`
+	FalseLabel   types.String `tfsdk:"false_label"`
 }
 
 // approvalDefaultOptions are the options of a request that sets none.
@@ -92,13 +98,14 @@ func (a *ApprovalAction) Metadata(_ context.Context, req action.MetadataRequest,
 }
 
 func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	defer func() { maps.Copy(resp.Schema.Attributes, approvalResponseTypeAttributes()) }()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Asks the reviewers of a loop whether a change may go ahead, and fails unless one of them " +
 			"approves. Needs Terraform 1.14 or later. Triggered `before_create` or `before_update` by a resource's " +
 			"`action_trigger`, it runs before that change: an approval lets the change go ahead, and any other answer, " +
 			"silence included, stops it with an error that quotes the answer and who gave it. It can also be run on its " +
 			"own with `terraform apply -invoke=action.hitl_approval.<name>`.\n\n" +
-			"Each run sends a new `single_select` review request, reports who was asked and the request's status while " +
+			"Each run sends a new `single_select` (or, with `response_type`, `boolean`) review request, reports who was asked and the request's status while " +
 			"it waits, and cancels the request if Terraform is interrupted or `wait_timeout` passes, so that nobody " +
 			"approves a change that is no longer waiting. Nothing is kept in state: the `hitl_request` data source reads " +
 			"a request afterwards.",
@@ -179,6 +186,11 @@ func (a *ApprovalAction) ValidateConfig(ctx context.Context, req action.Validate
 	if resp.Diagnostics.HasError() || cfg.Options.IsUnknown() {
 		return
 	}
+	if !cfg.ResponseType.IsNull() && cfg.ResponseType.ValueString() != responseSingleSelect {
+		resp.Diagnostics.Append(cfg.validateBoolean(ctx)...)
+		return
+	}
+	resp.Diagnostics.Append(cfg.validateNoBooleanSettings()...)
 	options, diags := cfg.options(ctx)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(validateOptionValues(responseSingleSelect, options, path.Root("options"))...)
@@ -250,6 +262,9 @@ type approvalSettings struct {
 	approve  []string
 	wait     time.Duration
 	waitText string
+	// labels are the labels of answers that have one apart from their
+	// value (a boolean's true_label and false_label), for messages.
+	labels map[string]string
 }
 
 func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, diag.Diagnostics) {
@@ -288,6 +303,9 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 	options, d := m.options(ctx)
 	diags.Append(d...)
 	s.in.ResponseConfig = &hitl.ResponseConfig{Options: apiOptions(options)}
+	if m.isBoolean() {
+		m.applyBoolean(&s)
+	}
 	s.wait = time.Duration(s.in.TimeoutSeconds) * time.Second
 	s.waitText = s.wait.String()
 	if !m.WaitTimeout.IsNull() {

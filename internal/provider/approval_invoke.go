@@ -115,7 +115,7 @@ func (a *ApprovalAction) askedMessage(ctx context.Context, p *progress, s approv
 		}
 	}
 	p.say(fmt.Sprintf("Sent request %s to %d reviewer(s) of loop %q: %s. Waiting up to %s for an answer; %s approves.",
-		created.RequestID, created.BroadcastedTo, loop.Name, strings.Join(asked, ", "), s.waitText, orList(s.approve)))
+		created.RequestID, created.BroadcastedTo, loop.Name, strings.Join(asked, ", "), s.waitText, s.approveText()))
 	return emails
 }
 
@@ -172,8 +172,8 @@ func approvalVerdictDiagnostics(v approval.Verdict, emails map[string]string) di
 			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, notMade))
 	case approval.DefaultRecorded:
 		diags.AddError("Change not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.Answer, quoteAll(v.Approve), notMade))
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), notMade))
 	case approval.NoAnswer:
 		diags.AddError("Change not approved",
 			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",

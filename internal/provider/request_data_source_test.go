@@ -114,7 +114,7 @@ data "hitl_request" "banner" {
 					"scale_min":  knownvalue.Float64Exact(1),
 					"scale_max":  knownvalue.Float64Exact(5),
 					"scale_step": knownvalue.Float64Exact(0.5),
-					"min":        knownvalue.Null(),
+					"min_value":  knownvalue.Null(),
 				})),
 				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("tags"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue(dataAddr, tfjsonpath.New("context"), knownvalue.Null()),

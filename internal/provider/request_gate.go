@@ -199,8 +199,8 @@ func requestVerdictDiagnostics(v approval.Verdict, gated bool) diag.Diagnostics 
 		// Accepted.
 	case v.Kind == approval.DefaultRecorded:
 		diags.AddError("Review request not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.Answer, quoteAll(v.Approve), taintedNote))
+			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), taintedNote))
 	case v.Kind == approval.NoAnswer && q.Status == hitl.RequestTimeout:
 		diags.AddError("Review request not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+

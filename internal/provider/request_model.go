@@ -36,20 +36,23 @@ const (
 	responseRating       = "rating"
 	responseText         = "text"
 	responseNumber       = "number"
+	responseBoolean      = "boolean"
 )
 
 var (
 	requestPriorities      = []string{"low", "medium", "high", "critical"}
 	requestProcessingTypes = []string{processingTimeSensitive, processingDeferred}
 	requestContentTypes    = []string{contentMarkdown, contentImage}
-	requestResponseTypes   = []string{responseSingleSelect, responseMultiSelect, responseRating, responseText, responseNumber}
+	requestResponseTypes   = []string{responseSingleSelect, responseMultiSelect, responseRating, responseText, responseNumber, responseBoolean}
 )
 
 // requestDocs are the descriptions of the request attributes.
 var requestDocs = struct {
 	ID, LoopID, RequestText, Priority, ProcessingType, TimeoutSeconds, Type, ImageURL                   string
 	ResponseType, ResponseConfig, Options, OptionValue, OptionLabel, OptionColor, Required              string
-	ScaleMin, ScaleMax, ScaleStep, Placeholder, MinLength, MaxLength, Min, Max                          string
+	ScaleMin, ScaleMax, ScaleStep, Placeholder, MinLength, MaxLength                                    string
+	MinSelections, MaxSelections, Labels, MinValue, MaxValue, DecimalPlaces, Prefix, Suffix             string
+	AllowNegative, TrueLabel, FalseLabel, TrueColor, FalseColor                                         string
 	DefaultResponse, Context, Tags, CallbackURL                                                         string
 	Status, TimeoutAt, CreatedAt, BroadcastedTo, ResponseData, Response, ResponseBy, ResponseAt         string
 	WaitForResponse, WaitTimeout, ApproveValues                                                         string
@@ -66,13 +69,16 @@ var requestDocs = struct {
 	Type:     "`markdown` (the default) for a text request, or `image` to have reviewers look at the image at `image_url`.",
 	ImageURL: "URL of the image to review. Required when `type` is `image`, and not allowed otherwise.",
 	ResponseType: "How reviewers answer: `single_select` or `multi_select` (pick among `response_config.options`), " +
-		"`rating` (a number on a scale), `text` or `number`.",
-	ResponseConfig: "Settings of the answer. Which attributes apply depends on `response_type`; the others are rejected at " +
-		"plan time: `options` and `required` for `single_select` and `multi_select`; `scale_min`, `scale_max` and `scale_step` " +
-		"for `rating`; `placeholder`, `min_length` and `max_length` for `text`; `min` and `max` for `number`. Required, " +
-		"with `options`, for `single_select` and `multi_select`; optional otherwise, and sent as an empty configuration when " +
-		"not set (the API then applies its own limits).",
-	Options: "Choices of a `single_select` or `multi_select` request, in display order. Required, and not empty, for them.",
+		"`rating` (a number on a scale), `text`, `number`, or `boolean` (true or false, such as go/no-go).",
+	ResponseConfig: "Settings of the answer, under the names of the API's response-type pages. Which attributes apply " +
+		"depends on `response_type`; the others are rejected at plan time: `options` and `required` for `single_select`, " +
+		"plus `min_selections` and `max_selections` for `multi_select`; `scale_min`, `scale_max`, `scale_step`, `labels` " +
+		"and `required` for `rating`; `placeholder`, `min_length`, `max_length` and `required` for `text`; `min_value`, " +
+		"`max_value`, `decimal_places`, `prefix`, `suffix`, `allow_negative` and `required` for `number`; `true_label`, " +
+		"`false_label`, `true_color`, `false_color` and `required` for `boolean`. Required for `single_select` and " +
+		"`multi_select` (with `options`) and for `number` (with `max_value`); optional otherwise, and sent as an empty " +
+		"configuration when not set (the API then applies its own defaults).",
+	Options: "Choices of a `single_select` or `multi_select` request, in display order: 1 to 20. Required for them.",
 	OptionValue: "Value recorded when a reviewer picks the option, and so what `response` shows; `default_response` and " +
 		"`approve_values` name options by this value, never by their label. Unique within `options`. For `multi_select` " +
 		"only, it must not contain a comma, since `response` joins the values of a `multi_select` answer with commas; " +
@@ -81,19 +87,32 @@ var requestDocs = struct {
 		"`default_response` and `approve_values` refuse a label at plan time and name the value to write.",
 	DataSourceOptionLabel: "Text shown to reviewers; null when the API holds the option as a bare value, which is then also its label.",
 	OptionColor:           "Color of the option in the app, such as `#16a34a`.",
-	Required:              "Whether the reviewer must pick an option.",
+	Required:              "Whether the reviewer must answer.",
 	ScaleMin:              "Lowest rating. Must be less than `scale_max`.",
 	ScaleMax:              "Highest rating. Must be greater than `scale_min`.",
 	ScaleStep:             "Step between ratings, greater than 0, such as `0.5`.",
 	Placeholder:           "Hint shown in the empty answer field.",
 	MinLength:             "Fewest characters a text answer may have.",
-	MaxLength:             "Most characters a text answer may have; at least `min_length`.",
-	Min:                   "Smallest number a reviewer may answer.",
-	Max:                   "Largest number a reviewer may answer; at least `min`.",
+	MaxLength:             "Most characters a text answer may have: 1 to 5000, and at least `min_length`.",
+	MinSelections:         "Fewest options a `multi_select` answer may pick. The API's default is 0.",
+	MaxSelections:         "Most options a `multi_select` answer may pick, at most the number of options. The API's default is all of them.",
+	Labels:                "Labels of rating values, such as `{ \"1\" = \"Poor\", \"5\" = \"Excellent\" }`: keys are values on the scale.",
+	MinValue:              "Smallest number a reviewer may answer. The API's default is 0; below 0 needs `allow_negative`.",
+	MaxValue:              "Largest number a reviewer may answer; at least `min_value`. Required for `number`.",
+	DecimalPlaces:         "Most digits after the decimal point of a number answer: 0 to 10. The API's default is 2.",
+	Prefix:                "Text shown before the number, such as `$`.",
+	Suffix:                "Text shown after the number, such as ` USD`.",
+	AllowNegative:         "Whether a number answer may be negative. The API's default is `false`.",
+	TrueLabel:             "Text of the `true` choice, at most 100 characters. The API's default is `True`.",
+	FalseLabel:            "Text of the `false` choice, at most 100 characters. The API's default is `False`.",
+	TrueColor:             "Color of the `true` choice, such as `#16a34a` (the API's default).",
+	FalseColor:            "Color of the `false` choice, such as `#dc2626` (the API's default).",
 	DefaultResponse: "Answer recorded when nobody responds before the deadline, written the way `response` shows answers: " +
 		"an option value (not its label) for `single_select`, option values separated by commas for `multi_select` (such as `grammar,accuracy`), " +
-		"a number such as `3` or `4.5` for `rating` and `number`, and the text itself for `text`. The provider sends it as " +
-		"the matching JSON value (a string, a list of strings or a number).",
+		"a number such as `3` or `4.5` for `rating` and `number`, `true` or `false` for `boolean`, and the text itself for `text`. " +
+		"The provider sends it as the matching JSON value (a string, a list of strings, a number or a boolean), and checks " +
+		"at plan time that a reviewer could give it (a number within the range and with the allowed decimals, an option " +
+		"value, a boolean).",
 	DataSourceDefaultResponse: "Answer recorded when nobody responds before the deadline, in the form of `response`; null when none is set.",
 	Context:                   "Extra data for reviewers, as a JSON object; write it with `jsonencode({...})`. Anything else is rejected at plan time.",
 	Tags:                      "Labels of the request, for finding it later.",
@@ -111,7 +130,8 @@ var requestDocs = struct {
 		"once `status` is `completed`, the default response once it is `timeout`. Null while there is no answer.",
 	Response: "The answer as one string, for comparisons: a text or option answer is itself; a number is its decimal form " +
 		"(`4.5`); a list is its elements joined with commas (`grammar,accuracy`); an object such as " +
-		"`{\"selected_value\": \"approve\"}` is its `selected_value`; any other object is its JSON. Null while there is no answer.",
+		"`{\"selected_value\": \"approve\"}` is its `selected_value` (likewise `selected_values`, `rating`, `number` and " +
+		"`boolean`, so a boolean answer is `true` or `false`); any other object is its JSON. Null while there is no answer.",
 	ResponseBy: "Identifier of the user who answered. Null before an answer and when the default response was recorded at the deadline.",
 	ResponseAt: "When the reviewer answered (RFC 3339). Null before an answer and when the default response was recorded at the deadline.",
 	WaitForResponse: "Whether `terraform apply` waits for the answer when it creates the request, so that `response` is known " +
@@ -147,8 +167,20 @@ var responseConfigAttrTypes = map[string]attr.Type{
 	"placeholder": types.StringType,
 	"min_length":  types.Int64Type,
 	"max_length":  types.Int64Type,
-	"min":         types.Float64Type,
-	"max":         types.Float64Type,
+
+	"min_selections": types.Int64Type,
+	"max_selections": types.Int64Type,
+	"labels":         types.MapType{ElemType: types.StringType},
+	"min_value":      types.Float64Type,
+	"max_value":      types.Float64Type,
+	"decimal_places": types.Int64Type,
+	"prefix":         types.StringType,
+	"suffix":         types.StringType,
+	"allow_negative": types.BoolType,
+	"true_label":     types.StringType,
+	"false_label":    types.StringType,
+	"true_color":     types.StringType,
+	"false_color":    types.StringType,
 }
 
 // requestModel holds the attributes the resource and the data source share.
@@ -188,8 +220,20 @@ type responseConfigModel struct {
 	Placeholder types.String  `tfsdk:"placeholder"`
 	MinLength   types.Int64   `tfsdk:"min_length"`
 	MaxLength   types.Int64   `tfsdk:"max_length"`
-	Min         types.Float64 `tfsdk:"min"`
-	Max         types.Float64 `tfsdk:"max"`
+
+	MinSelections types.Int64   `tfsdk:"min_selections"`
+	MaxSelections types.Int64   `tfsdk:"max_selections"`
+	Labels        types.Map     `tfsdk:"labels"`
+	MinValue      types.Float64 `tfsdk:"min_value"`
+	MaxValue      types.Float64 `tfsdk:"max_value"`
+	DecimalPlaces types.Int64   `tfsdk:"decimal_places"`
+	Prefix        types.String  `tfsdk:"prefix"`
+	Suffix        types.String  `tfsdk:"suffix"`
+	AllowNegative types.Bool    `tfsdk:"allow_negative"`
+	TrueLabel     types.String  `tfsdk:"true_label"`
+	FalseLabel    types.String  `tfsdk:"false_label"`
+	TrueColor     types.String  `tfsdk:"true_color"`
+	FalseColor    types.String  `tfsdk:"false_color"`
 }
 
 // responseOptionModel is one element of response_config.options.
@@ -307,8 +351,22 @@ func responseConfigFromObject(ctx context.Context, obj types.Object) (*hitl.Resp
 		Placeholder: m.Placeholder.ValueStringPointer(),
 		MinLength:   m.MinLength.ValueInt64Pointer(),
 		MaxLength:   m.MaxLength.ValueInt64Pointer(),
-		Min:         m.Min.ValueFloat64Pointer(),
-		Max:         m.Max.ValueFloat64Pointer(),
+
+		MinSelections: m.MinSelections.ValueInt64Pointer(),
+		MaxSelections: m.MaxSelections.ValueInt64Pointer(),
+		MinValue:      m.MinValue.ValueFloat64Pointer(),
+		MaxValue:      m.MaxValue.ValueFloat64Pointer(),
+		DecimalPlaces: m.DecimalPlaces.ValueInt64Pointer(),
+		Prefix:        m.Prefix.ValueStringPointer(),
+		Suffix:        m.Suffix.ValueStringPointer(),
+		AllowNegative: m.AllowNegative.ValueBoolPointer(),
+		TrueLabel:     m.TrueLabel.ValueStringPointer(),
+		FalseLabel:    m.FalseLabel.ValueStringPointer(),
+		TrueColor:     m.TrueColor.ValueStringPointer(),
+		FalseColor:    m.FalseColor.ValueStringPointer(),
+	}
+	if !m.Labels.IsNull() && !m.Labels.IsUnknown() {
+		diags.Append(m.Labels.ElementsAs(ctx, &cfg.Labels, false)...)
 	}
 	options, d := responseOptions(ctx, m.Options)
 	diags.Append(d...)
@@ -338,6 +396,14 @@ func responseConfigValue(cfg *hitl.ResponseConfig) types.Object {
 		}
 		options = types.ListValueMust(optionType, elems)
 	}
+	labels := types.MapNull(types.StringType)
+	if len(cfg.Labels) > 0 {
+		elems := make(map[string]attr.Value, len(cfg.Labels))
+		for k, v := range cfg.Labels {
+			elems[k] = types.StringValue(v)
+		}
+		labels = types.MapValueMust(types.StringType, elems)
+	}
 	// Built from values that match responseConfigAttrTypes by construction.
 	return types.ObjectValueMust(responseConfigAttrTypes, map[string]attr.Value{
 		"options":     options,
@@ -348,7 +414,19 @@ func responseConfigValue(cfg *hitl.ResponseConfig) types.Object {
 		"placeholder": types.StringPointerValue(cfg.Placeholder),
 		"min_length":  types.Int64PointerValue(cfg.MinLength),
 		"max_length":  types.Int64PointerValue(cfg.MaxLength),
-		"min":         types.Float64PointerValue(cfg.Min),
-		"max":         types.Float64PointerValue(cfg.Max),
+
+		"min_selections": types.Int64PointerValue(cfg.MinSelections),
+		"max_selections": types.Int64PointerValue(cfg.MaxSelections),
+		"labels":         labels,
+		"min_value":      types.Float64PointerValue(cfg.MinValue),
+		"max_value":      types.Float64PointerValue(cfg.MaxValue),
+		"decimal_places": types.Int64PointerValue(cfg.DecimalPlaces),
+		"prefix":         types.StringPointerValue(cfg.Prefix),
+		"suffix":         types.StringPointerValue(cfg.Suffix),
+		"allow_negative": types.BoolPointerValue(cfg.AllowNegative),
+		"true_label":     types.StringPointerValue(cfg.TrueLabel),
+		"false_label":    types.StringPointerValue(cfg.FalseLabel),
+		"true_color":     types.StringPointerValue(cfg.TrueColor),
+		"false_color":    types.StringPointerValue(cfg.FalseColor),
 	})
 }

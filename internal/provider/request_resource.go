@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -208,7 +209,7 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		}
 	}
-	return schema.SingleNestedAttribute{
+	attr := schema.SingleNestedAttribute{
 		MarkdownDescription: requestDocs.ResponseConfig,
 		Optional:            true,
 		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
@@ -216,6 +217,7 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 			"options": schema.ListNestedAttribute{
 				MarkdownDescription: requestDocs.Options,
 				Optional:            true,
+				Validators:          optionsValidators(),
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"value": schema.StringAttribute{
 						MarkdownDescription: requestDocs.OptionValue,
@@ -236,11 +238,11 @@ func responseConfigResourceAttribute() schema.SingleNestedAttribute {
 			"scale_step":  num(requestDocs.ScaleStep),
 			"placeholder": str(requestDocs.Placeholder),
 			"min_length":  length(requestDocs.MinLength),
-			"max_length":  length(requestDocs.MaxLength),
-			"min":         num(requestDocs.Min),
-			"max":         num(requestDocs.Max),
+			"max_length":  textMaxLengthAttribute(),
 		},
 	}
+	maps.Copy(attr.Attributes, responseTypeAttributes())
+	return attr
 }
 
 func (r *RequestResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -305,7 +305,9 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if err := s.RespondToRequest(s.Requests()[0].ID, []string{"approve"}); err != nil {
+					// In the form the API documents for a select's answer.
+					answer := map[string]any{"selected_value": "approve", "selected_label": "Approve"}
+					if err := s.RespondToRequest(s.Requests()[0].ID, answer); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -315,7 +317,7 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`["approve"]`)),
+					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`{"selected_label":"Approve","selected_value":"approve"}`)),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_by"), knownvalue.StringRegexp(hexID)),
 					expectRequestOnServer(s, gateAddr),
 					serverStatuses(s, "completed"),
@@ -518,10 +520,10 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
   timeout_seconds = 60
   response_type = "rating"
   response_config = { scale_min = 10, scale_max = 1 }`), phrase("scale_min (10) must be less than scale_max (1)")},
-		{"number min > max", request(`  request_text = "How many?"
+		{"number min_value > max_value", request(`  request_text = "How many?"
   timeout_seconds = 60
   response_type = "number"
-  response_config = { min = 10, max = 1 }`), phrase("min (10) must not be greater than max (1)")},
+  response_config = { min_value = 10, max_value = 1 }`), phrase("min_value (10) must not be greater than max_value (1)")},
 		{"setting of another response type", request(`  request_text = "Ok?"
   timeout_seconds = 60
   response_type = "single_select"

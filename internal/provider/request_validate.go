@@ -34,10 +34,11 @@ var (
 // type takes; any other set attribute is an error.
 var responseConfigFields = map[string][]string{
 	responseSingleSelect: {"options", "required"},
-	responseMultiSelect:  {"options", "required"},
-	responseRating:       {"scale_min", "scale_max", "scale_step"},
-	responseText:         {"placeholder", "min_length", "max_length"},
-	responseNumber:       {"min", "max"},
+	responseMultiSelect:  {"options", "required", "min_selections", "max_selections"},
+	responseRating:       {"scale_min", "scale_max", "scale_step", "labels", "required"},
+	responseText:         {"placeholder", "min_length", "max_length", "required"},
+	responseNumber:       {"min_value", "max_value", "decimal_places", "prefix", "suffix", "allow_negative", "required"},
+	responseBoolean:      {"true_label", "false_label", "true_color", "false_color", "required"},
 }
 
 func (r *RequestResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -124,6 +125,11 @@ func (m *requestResourceModel) validateResponseConfig(ctx context.Context) (*res
 				fmt.Sprintf("A %s request asks reviewers to pick among options: add response_config { options = [{ value = \"approve\" }, "+
 					"{ value = \"reject\" }] } with the choices.", responseType))
 		}
+		if responseType == responseNumber {
+			diags.AddAttributeError(pathResponseConfig, "Missing max_value",
+				"A number request needs the largest answer it accepts: add response_config = { max_value = 100 } "+
+					"(min_value defaults to 0).")
+		}
 		return nil, nil, diags
 	}
 
@@ -172,12 +178,8 @@ func (m *requestResourceModel) validateResponseConfig(ctx context.Context) (*res
 			diags.AddAttributeError(pathResponseConfig.AtName("max_length"), "Invalid text length limits",
 				fmt.Sprintf("min_length (%d) must not be greater than max_length (%d).", rc.MinLength.ValueInt64(), rc.MaxLength.ValueInt64()))
 		}
-	case responseNumber:
-		if known(rc.Min) && known(rc.Max) && rc.Min.ValueFloat64() > rc.Max.ValueFloat64() {
-			diags.AddAttributeError(pathResponseConfig.AtName("max"), "Invalid number limits",
-				fmt.Sprintf("min (%s) must not be greater than max (%s).", formatFloat(rc.Min), formatFloat(rc.Max)))
-		}
 	}
+	diags.Append(validateTypeSettings(responseType, &rc, options)...)
 	return &rc, options, diags
 }
 
@@ -268,14 +270,15 @@ func answerProblem(responseType string, rc *responseConfigModel, options []respo
 				return problem
 			}
 		}
+		if responseType == responseMultiSelect {
+			return selectionCountProblem(rc, text, len(parts))
+		}
 	case responseRating:
 		if rc != nil {
 			return outOfRange(text, rc.ScaleMin, rc.ScaleMax, "scale_min", "scale_max")
 		}
 	case responseNumber:
-		if rc != nil {
-			return outOfRange(text, rc.Min, rc.Max, "min", "max")
-		}
+		return numberAnswerProblem(rc, text)
 	case responseText:
 		if rc == nil {
 			return ""
@@ -353,7 +356,10 @@ func (rc *responseConfigModel) fields() map[string]interface {
 		"options": rc.Options, "required": rc.Required,
 		"scale_min": rc.ScaleMin, "scale_max": rc.ScaleMax, "scale_step": rc.ScaleStep,
 		"placeholder": rc.Placeholder, "min_length": rc.MinLength, "max_length": rc.MaxLength,
-		"min": rc.Min, "max": rc.Max,
+		"min_selections": rc.MinSelections, "max_selections": rc.MaxSelections, "labels": rc.Labels,
+		"min_value": rc.MinValue, "max_value": rc.MaxValue, "decimal_places": rc.DecimalPlaces,
+		"prefix": rc.Prefix, "suffix": rc.Suffix, "allow_negative": rc.AllowNegative,
+		"true_label": rc.TrueLabel, "false_label": rc.FalseLabel, "true_color": rc.TrueColor, "false_color": rc.FalseColor,
 	}
 }
 

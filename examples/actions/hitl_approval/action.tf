@@ -36,3 +36,16 @@ action "hitl_approval" "migration" {
     context = jsonencode({ release = var.release, tables = ["orders"] })
   }
 }
+
+# A go/no-go question: reviewers answer true or false, shown as the two
+# labels. true approves and silence records false, unless approve_values
+# and default_response say otherwise; messages quote the answer's label.
+action "hitl_approval" "feature_flag" {
+  config {
+    loop_id       = data.hitl_loop.oncall.id
+    request_text  = "Turn on the **new checkout** for everyone?"
+    response_type = "boolean"
+    true_label    = "Turn it on"
+    false_label   = "Keep it off"
+  }
+}
