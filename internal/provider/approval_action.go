@@ -99,10 +99,12 @@ func (a *ApprovalAction) Metadata(_ context.Context, req action.MetadataRequest,
 func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Asks the reviewers of a loop whether a change may go ahead, and fails unless one of them " +
-			"approves. Needs Terraform 1.14 or later. Triggered `before_create` or `before_update` by a resource's " +
-			"`action_trigger`, it runs before that change: an approval lets the change go ahead, and any other answer, " +
-			"silence included, stops it with an error that quotes the answer and who gave it. It can also be run on its " +
-			"own with `terraform apply -invoke=action.hitl_approval.<name>`.\n\n" +
+			"approves. Needs Terraform 1.14 or later. Triggered `before_create` or `before_update` (with Terraform 1.16, " +
+			"also `before_destroy`) by a resource's `action_trigger`, it runs before that change: an approval lets the " +
+			"change go ahead, and any other answer, silence included, fails the action with an error that quotes the " +
+			"answer and who gave it. Terraform then stops the change, except during `terraform destroy` and with " +
+			"`on_failure = continue`, where it turns the error into a warning and makes the change. It can also be run " +
+			"on its own with `terraform apply -invoke=action.hitl_approval.<name>`.\n\n" +
 			"Each run sends a new `single_select` review request, reports who was asked and the request's status while " +
 			"it waits, and cancels the request if Terraform is interrupted or `wait_timeout` passes, so that nobody " +
 			"approves a change that is no longer waiting. Nothing is kept in state: the `hitl_request` data source reads " +
@@ -424,21 +426,19 @@ func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q 
 		why = fmt.Sprintf("Reading request %s failed: %s", id, d.Detail())
 	}
 	if (q != nil && q.Status == hitl.RequestCancelled) || hitl.IsRequestGone(waitErr) {
-		return diag.NewErrorDiagnostic(summary, why+" The change that waits for this approval is not made.")
+		return diag.NewErrorDiagnostic(summary, why+" "+approvalNotApproved)
 	}
 	final, err := cancelAbandonedRequest(ctx, a.data.client, id)
 	switch {
 	case err != nil:
 		tflog.Warn(ctx, "cancelling an abandoned approval request failed", map[string]any{"request_id": id, "error": err.Error()})
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The change that waits for this approval is not made.\n\nCancelling the request failed "+
-			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, apiErrorDetail(err)))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s %s\n\nCancelling the request failed "+
+			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, approvalNotApproved, apiErrorDetail(err)))
 	case final == hitl.RequestCancelled:
 		p.say(fmt.Sprintf("Cancelled request %s: nobody waits for its answer any more.", id))
-		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more, "+
-			"and the change that waits for it is not made. Run apply again to ask again.")
+		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more. "+approvalNotApproved)
 	default:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled; "+
-			"the change that waits for it is not made. Run apply again to ask again.", why, final))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled. %s", why, final, approvalNotApproved))
 	}
 }
 
@@ -447,7 +447,7 @@ func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q 
 func approvalDiagnostics(q *hitl.Request, approve []string, emails map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	answer, answered := hitl.AnswerText(q.ResponseData)
-	const notMade = "The change that waits for this approval is not made. Run apply again to ask again."
+	const notMade = approvalNotApproved
 	switch {
 	case q.Status == hitl.RequestCancelled:
 		diags.AddError("Approval request cancelled",
