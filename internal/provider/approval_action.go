@@ -447,24 +447,23 @@ func (a *ApprovalAction) abandon(ctx context.Context, p *progress, id string, q 
 func approvalDiagnostics(q *hitl.Request, approve []string, emails map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	answer, answered := hitl.AnswerText(q.ResponseData)
-	const notMade = approvalNotApproved
 	switch {
 	case q.Status == hitl.RequestCancelled:
 		diags.AddError("Approval request cancelled",
-			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, notMade))
+			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, approvalNotApproved))
 	case answered && slices.Contains(approve, answer):
 		// Approved.
 	case q.Status == hitl.RequestTimeout && answered:
 		diags.AddError("Change not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %q was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), notMade))
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, answer, quoteAll(approve), approvalNotApproved))
 	case !answered:
 		diags.AddError("Change not approved",
 			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",
-				q.ID, q.Status, quoteAll(approve), notMade))
+				q.ID, q.Status, quoteAll(approve), approvalNotApproved))
 	default:
 		diags.AddError("Change not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", answerDetail(q, answer, emails), quoteAll(approve), notMade))
+			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", answerDetail(q, answer, emails), quoteAll(approve), approvalNotApproved))
 	}
 	return diags
 }
