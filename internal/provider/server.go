@@ -62,8 +62,9 @@ type stopDrainingServer struct {
 	running map[*struct{}]chan struct{} // closed when an invocation's stream has ended
 }
 
-var _ tfprotov6.ProviderServerWithActions = &stopDrainingServer{}
-var _ tfprotov6.ProviderServerWithListResource = &stopDrainingServer{}
+// terraform-plugin-go finds the list resource and action RPCs through
+// interfaces of its own, which frameworkServer includes.
+var _ frameworkServer = &stopDrainingServer{}
 
 func newStopDrainingServer(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	fs, ok := s.(frameworkServer)

@@ -54,8 +54,11 @@ func TestStopProviderWaitsForRunningActions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	fake := newFakeActionServer()
-	s := newStopDrainingServer(fake)
-	stream, err := s.(*stopDrainingServer).InvokeAction(ctx, &tfprotov6.InvokeActionRequest{})
+	s, ok := newStopDrainingServer(fake).(*stopDrainingServer)
+	if !ok {
+		t.Fatal("not wrapped")
+	}
+	stream, err := s.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
