@@ -2,11 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/provider"
 )
@@ -20,11 +19,14 @@ func main() {
 	flag.Parse()
 
 	provider.QuietDiscardedSDKLogs()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/hitl-sh/hitl",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	// The framework's server, with StopProvider made to wait for running
+	// actions (provider.NewProtocol6Server), served as
+	// providerserver.Serve would serve it.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/hitl-sh/hitl", provider.NewProtocol6Server(provider.New(version)()), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -69,6 +69,7 @@ func TestParseTerraformVersion(t *testing.T) {
 	}{
 		{in: `{"terraform_version":"1.11.4","platform":"linux_amd64"}`, want: "1.11.4"},
 		{in: `{"terraform_version":"1.0.0"}`, want: "1.0.0"},
+		{in: `{"terraform_version":"1.16.0-rc2"}`, want: "1.16.0-rc2"},
 		{in: `{"terraform_version":"0.15.5"}`, wantErr: "too old"},
 		{in: `{"terraform_version":"x.1"}`, wantErr: "unexpected terraform version"},
 		{in: `Terraform v1.5.0`, wantErr: "could not read"},

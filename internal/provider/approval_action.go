@@ -101,10 +101,12 @@ func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp 
 	defer func() { maps.Copy(resp.Schema.Attributes, approvalResponseTypeAttributes()) }()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Asks the reviewers of a loop whether a change may go ahead, and fails unless one of them " +
-			"approves. Needs Terraform 1.14 or later. Triggered `before_create` or `before_update` by a resource's " +
-			"`action_trigger`, it runs before that change: an approval lets the change go ahead, and any other answer, " +
-			"silence included, stops it with an error that quotes the answer and who gave it. It can also be run on its " +
-			"own with `terraform apply -invoke=action.hitl_approval.<name>`.\n\n" +
+			"approves. Needs Terraform 1.14 or later. Triggered `before_create` or `before_update` (with Terraform 1.16, " +
+			"also `before_destroy`) by a resource's `action_trigger`, it runs before that change: an approval lets the " +
+			"change go ahead, and any other answer, silence included, fails the action with an error that quotes the " +
+			"answer and who gave it. Terraform then stops the change, except during `terraform destroy` and with " +
+			"`on_failure = continue`, where it turns the error into a warning and makes the change. It can also be run " +
+			"on its own with `terraform apply -invoke=action.hitl_approval.<name>`.\n\n" +
 			"Each run sends a new `single_select` (or, with `response_type`, `boolean`) review request, reports who was asked and the request's status while " +
 			"it waits, and cancels the request if Terraform is interrupted or `wait_timeout` passes, so that nobody " +
 			"approves a change that is no longer waiting. Nothing is kept in state: the `hitl_request` data source reads " +

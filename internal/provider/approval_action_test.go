@@ -507,10 +507,11 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	if !interrupted || err == nil {
 		t.Fatalf("interrupted: %v, exit: %v; output:\n%s", interrupted, err, out.String())
 	}
-	// Terraform reports the interrupt itself ("execution halted"), not the
-	// action's diagnostics.
-	if !strings.Contains(out.String(), "Interrupt received") {
-		t.Errorf("output does not show the interrupt:\n%s", out.String())
+	// Terraform reports the interrupt ("execution halted") and, since the
+	// provider's server waits for the action to report (server.go), the
+	// action's error.
+	if !strings.Contains(out.String(), "Interrupt received") || !phrase("Waiting for approval interrupted").MatchString(out.String()) {
+		t.Errorf("output does not show the interrupt and the action's error:\n%s", out.String())
 	}
 	if err := expectServerRequests(s, "cancelled"); err != nil {
 		t.Errorf("%v; output:\n%s", err, out.String())

@@ -41,8 +41,7 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	sendCtx, cancelSend, err := approval.SendContext(ctx, requestCreateTimeout)
 	if err != nil {
 		resp.Diagnostics.AddError("Waiting for approval interrupted",
-			"Terraform was interrupted before the approval request was sent, so nobody was asked. The change that waits "+
-				"for this approval is not made.")
+			"Terraform was interrupted before the approval request was sent, so nobody was asked. "+approvalNotApproved)
 		return
 	}
 	created, diags := createRequest(sendCtx, a.data, s.loopID, s.in)
@@ -145,16 +144,14 @@ func approvalStoppedDiagnostic(id string, out approval.Outcome, s approvalSettin
 	}
 	switch c := out.Cancel; {
 	case out.CancelErr != nil:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The change that waits for this approval is not made.\n\nCancelling the request failed "+
-			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, apiErrorDetail(out.CancelErr)))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s %s\n\nCancelling the request failed "+
+			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, approvalNotApproved, apiErrorDetail(out.CancelErr)))
 	case c.Gone:
-		return diag.NewErrorDiagnostic(summary, why+" The change that waits for this approval is not made.")
+		return diag.NewErrorDiagnostic(summary, why+" "+approvalNotApproved)
 	case c.Status == hitl.RequestCancelled:
-		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more, "+
-			"and the change that waits for it is not made. Run apply again to ask again.")
+		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more. "+approvalNotApproved)
 	default:
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled; "+
-			"the change that waits for it is not made. Run apply again to ask again.", why, c.Status))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled. %s", why, c.Status, approvalNotApproved))
 	}
 }
 
@@ -164,23 +161,22 @@ func approvalStoppedDiagnostic(id string, out approval.Outcome, s approvalSettin
 func approvalVerdictDiagnostics(v approval.Verdict, emails map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	q := v.Request
-	const notMade = "The change that waits for this approval is not made. Run apply again to ask again."
 	switch v.Kind {
 	case approval.Approved:
 	case approval.Cancelled:
 		diags.AddError("Approval request cancelled",
-			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, notMade))
+			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, approvalNotApproved))
 	case approval.DefaultRecorded:
 		diags.AddError("Change not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), notMade))
+				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), approvalNotApproved))
 	case approval.NoAnswer:
 		diags.AddError("Change not approved",
 			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",
-				q.ID, q.Status, quoteAll(v.Approve), notMade))
+				q.ID, q.Status, quoteAll(v.Approve), approvalNotApproved))
 	default:
 		diags.AddError("Change not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", v.AnswerDetail(emails), quoteAll(v.Approve), notMade))
+			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", v.AnswerDetail(emails), quoteAll(v.Approve), approvalNotApproved))
 	}
 	return diags
 }

@@ -13,7 +13,6 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
@@ -61,7 +60,7 @@ func startCLIWith(t *testing.T, dir string, p provider.Provider) *cliRun {
 		t.Skip("acceptance test: set TF_ACC=1 and have terraform on PATH or in TF_ACC_TERRAFORM_PATH")
 	}
 	address := testCLI.RegistryHost() + "/" + devenv.ProviderSource
-	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, address, providerserver.NewProtocol6(p))
+	reattach, stopped, err := acctest.ServeProvider(t.Context(), t, address, NewProtocol6Server(p))
 	if err != nil {
 		t.Fatal(err)
 	}

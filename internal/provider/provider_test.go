@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
@@ -21,7 +20,7 @@ import (
 // testProviderFactories serve the provider in-process to the terraform CLI
 // that terraform-plugin-testing runs.
 var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"hitl": providerserver.NewProtocol6WithError(New("test")()),
+	"hitl": NewProtocol6ServerWithError(New("test")()),
 }
 
 // testServer is an emulator on a random loopback port, stopped when the
