@@ -370,7 +370,7 @@ func TestAccRequestResource_responseTypeLimits(t *testing.T) {
 		{"boolean approve value that is a label", boolean("  response_config = { true_label = \"Deploy\" }\n  wait_for_response = true\n  approve_values = [\"Deploy\"]"),
 			phrase(`"Deploy" is not a boolean`)},
 		{"boolean label too long", boolean(fmt.Sprintf("  response_config = { true_label = %q }", strings.Repeat("é", 101))),
-			phrase("must be between 1 and 100 characters long, but it has 101")},
+			phrase("true_label UTF-8 character count must be between 1 and 100, got: 101")},
 		{"boolean color", boolean("  response_config = { false_color = \"red\" }"), phrase("must be a hex color such as #16a34a")},
 		{"boolean setting on a number", number("  response_config = { max_value = 10, true_label = \"Yes\" }"),
 			phrase("response_config.true_label is a setting of boolean requests")},
