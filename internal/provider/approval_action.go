@@ -76,11 +76,13 @@ var approvalDefaultOptions = []hitl.ResponseOption{
 }
 
 var approvalDocs = struct {
-	Priority, TimeoutSeconds, Options, ApproveValues, DefaultResponse, Context, WaitTimeout string
+	Priority, TimeoutSeconds, Options, OptionValue, ApproveValues, DefaultResponse, Context, WaitTimeout string
 }{
 	Priority: "Priority shown to reviewers: `low`, `medium`, `high` or `critical`. Defaults to `high`.",
 	TimeoutSeconds: "Seconds reviewers have to answer, from 60 to 86400 (24 hours). Defaults to `3600`. The request is " +
 		"`time-sensitive`; when the deadline passes, `default_response` is recorded as the answer.",
+	OptionValue: "Value recorded when a reviewer picks the option; `approve_values` and `default_response` name " +
+		"options by this value, never by their label. Unique within `options`.",
 	Options: "The choices reviewers pick from, in display order: a list of `{ value, label, color }` objects as in " +
 		"`hitl_request`'s `response_config.options`. The request is a `single_select`. Defaults to *Approve* " +
 		"(`approve`, green) and *Reject* (`reject`, red).",
@@ -138,7 +140,7 @@ func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp 
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"value": schema.StringAttribute{
-						MarkdownDescription: requestDocs.OptionValue,
+						MarkdownDescription: approvalDocs.OptionValue,
 						Required:            true,
 						Validators:          optionTextValidators(),
 					},
@@ -309,7 +311,7 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 		m.applyBoolean(&s)
 	}
 	s.wait = time.Duration(s.in.TimeoutSeconds) * time.Second
-	s.waitText = s.wait.String()
+	s.waitText = shortDuration(s.wait)
 	if !m.WaitTimeout.IsNull() {
 		s.wait, _ = time.ParseDuration(m.WaitTimeout.ValueString()) // checked by validators.PositiveDuration
 		s.waitText = m.WaitTimeout.ValueString()

@@ -379,7 +379,7 @@ func TestApprovalActionInterruptCancelsRequest(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	if len(messages) == 0 || !strings.Contains(messages[0], `of loop "Production On-Call": owner@example.com, oncall@example.com.`) ||
-		!strings.Contains(messages[0], `Waiting up to 1h0m0s for an answer; "approve" approves.`) {
+		!strings.Contains(messages[0], `Waiting up to 1h for an answer; "approve" approves.`) {
 		t.Errorf("progress %q does not say who was asked", messages)
 	}
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -75,4 +77,17 @@ func endpointNotFoundDetail(err error) string {
 		"the provider block, or the %s environment variable: it must be the root of the API including its version, such "+
 		"as %s (for the emulator, the URL it printed, ending in /v1), with the right host and port.",
 		err, hitl.LoopNotFoundMessage, hitl.RequestNotFoundMessage, tried, envBaseURL, hitl.DefaultBaseURL)
+}
+
+// shortDuration writes d as a person would configure it: 1h rather than
+// Go's 1h0m0s, 90m as 1h30m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -153,7 +153,7 @@ func requestStoppedDiagnostic(id string, out approval.Outcome, waitTimeout strin
 	case errors.Is(err, context.DeadlineExceeded):
 		summary = "No answer to review request"
 		why = fmt.Sprintf("The create timeout (%s) ran out while waiting for an answer to request %s. To wait longer, raise the "+
-			"create value of the timeouts block; it bounds wait_timeout.", createTimeout, id)
+			"create value of the timeouts block; it bounds wait_timeout.", shortDuration(createTimeout), id)
 	case errors.Is(err, context.Canceled):
 		summary = "Waiting for review request interrupted"
 		why = fmt.Sprintf("Terraform was interrupted while waiting for an answer to request %s.", id)

@@ -31,6 +31,6 @@ func (regexpValidator) ValidateString(_ context.Context, req validator.StringReq
 	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
 			fmt.Sprintf("%s must be a regular expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax): %s. "+
-				"Correct the expression and plan again.", req.Path, err))
+				"Correct the expression.", req.Path, err))
 	}
 }
