@@ -33,6 +33,9 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	}
 	p := newProgress(ctx, resp.SendProgress)
 	defer p.close()
+	// A call that must wait for the API key's hourly budget says so, since
+	// the wait may be long and the request is not polled meanwhile.
+	ctx = hitl.WithBudgetWaitNotifier(ctx, func(w hitl.BudgetWait) { p.say(budgetWaitMessage(w, time.Now())) })
 
 	// An interrupt must not cut the create short: the request could then
 	// exist with nobody knowing its id, and could not be cancelled. The

@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
 // progress sends the action's progress messages to Terraform and to the
@@ -87,4 +90,11 @@ func (p *progress) status() string {
 func (p *progress) close() {
 	p.wg.Wait()
 	close(p.done)
+}
+
+// budgetWaitMessage says that a call waits for the API key's hourly budget
+// to be renewed, and until when.
+func budgetWaitMessage(w hitl.BudgetWait, now time.Time) string {
+	return fmt.Sprintf("The API key's budget of %d requests per hour is spent; waiting until %s (in %s) for it to be renewed "+
+		"before asking HITL.sh again.", w.Limit, w.Reset.UTC().Format("15:04:05 UTC"), shortDuration(max(w.Reset.Sub(now), 0).Round(time.Second)))
 }
