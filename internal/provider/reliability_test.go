@@ -19,8 +19,8 @@ import (
 )
 
 // manyLoopsConfig declares n loops with distinct names.
-func manyLoopsConfig(s *testServer, n int, providerExtra ...string) string {
-	return s.providerBlock(providerExtra...) + fmt.Sprintf(`
+func manyLoopsConfig(s *testServer, n int) string {
+	return s.providerBlock() + fmt.Sprintf(`
 resource "hitl_loop" "many" {
   count       = %d
   name        = "Reviewers ${count.index}"
