@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -58,19 +57,6 @@ resource "terraform_data" "deploy" {
 `, loopID, release, extra)
 }
 
-// answerByRelease answers each request with the answer for the first
-// release its text names, as a reviewer reading the question would.
-func answerByRelease(s *testServer, answers map[string]string) {
-	s.SetAutoResponder(func(q emulator.Request) (any, time.Duration, bool) {
-		for release, answer := range answers {
-			if strings.Contains(q.RequestText, release) {
-				return answer, 200 * time.Millisecond, true
-			}
-		}
-		return nil, 0, false
-	})
-}
-
 // expectPriorDeploy checks that the plan starts from a state
 // without the deploy, or with it at the given release.
 func expectPriorDeploy(release string) plancheck.PlanCheck {
@@ -92,23 +78,6 @@ func expectPriorDeploy(release string) plancheck.PlanCheck {
 		}
 		return nil
 	})
-}
-
-// expectServerRequests checks the requests the emulator holds, in creation
-// order, by status and answer.
-func expectServerRequests(s *testServer, want ...string) error {
-	var got []string
-	for _, q := range s.Requests() {
-		entry := q.Status
-		if q.ResponseData != nil {
-			entry += "=" + fmt.Sprint(q.ResponseData)
-		}
-		got = append(got, entry)
-	}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		return fmt.Errorf("the server holds requests %q, want %q", got, want)
-	}
-	return nil
 }
 
 // An approval lets the change go ahead, and the request is sent with the
@@ -519,19 +488,6 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	if state := r.mustRun("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("the interrupted apply changed the state:\n%s", state)
 	}
-}
-
-// exampleConfigDir composes examples as composeExamples does, with extra as
-// one more file of configuration.
-func exampleConfigDir(t *testing.T, s *testServer, extra string, files ...string) string {
-	t.Helper()
-	dir := composeExamples(t, s, files...)
-	if extra != "" {
-		if err := os.WriteFile(filepath.Join(dir, "extra.tf"), []byte(extra), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // examples/approval-gate/action: a rejected new release leaves the running
