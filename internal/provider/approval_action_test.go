@@ -1,10 +1,8 @@
 package provider
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -450,40 +448,19 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	loopID := s.createLoop(t)
 	r := newCLIRun(t, approvalConfig(s, loopID, "v1.4.2", ""))
 
-	cmd := r.command("apply", "-auto-approve", "-no-color")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	interrupted := false
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		out.WriteString(lines.Text() + "\n")
-		// The user presses Ctrl-C once the reviewers were asked.
-		if !interrupted && strings.Contains(lines.Text(), "Sent request") {
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			interrupted = true
-		}
-	}
-	err = cmd.Wait()
-	if !interrupted || err == nil {
-		t.Fatalf("interrupted: %v, exit: %v; output:\n%s", interrupted, err, out.String())
+	// The user presses Ctrl-C once the reviewers were asked.
+	out, failed := r.interruptAt("Sent request", nil, "apply", "-auto-approve", "-no-color")
+	if !failed {
+		t.Fatalf("the interrupted apply succeeded; output:\n%s", out)
 	}
 	// Terraform reports the interrupt ("execution halted") and, since the
 	// provider's server waits for the action to report (server.go), the
 	// action's error.
-	if !strings.Contains(out.String(), "Interrupt received") || !phrase("Waiting for approval interrupted").MatchString(out.String()) {
-		t.Errorf("output does not show the interrupt and the action's error:\n%s", out.String())
+	if !strings.Contains(out, "Interrupt received") || !phrase("Waiting for approval interrupted").MatchString(out) {
+		t.Errorf("output does not show the interrupt and the action's error:\n%s", out)
 	}
 	if err := expectServerRequests(s, "cancelled"); err != nil {
-		t.Errorf("%v; output:\n%s", err, out.String())
+		t.Errorf("%v; output:\n%s", err, out)
 	}
 	if state := r.mustRun("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("the interrupted apply changed the state:\n%s", state)
