@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -97,15 +98,19 @@ func TestAccApprovalAction_approved(t *testing.T) {
 						return err
 					}
 					q := s.Requests()[0]
-					want := `{time-sensitive markdown high Deploy **v1.4.2** to production? single_select 3600 reject ` +
-						`map[options:[map[color:#16a34a label:Approve value:approve] map[color:#dc2626 label:Reject value:reject]]]}`
-					got := fmt.Sprint(struct {
-						a, b, c, d, e string
-						f             int
-						g, h          any
-					}{q.ProcessingType, q.Type, q.Priority, q.RequestText, q.ResponseType, q.TimeoutSeconds, q.DefaultResponse, q.ResponseConfig})
-					if got != want {
-						return fmt.Errorf("the request sent is\n%s\nwant\n%s", got, want)
+					type sent struct {
+						ProcessingType, Type, Priority, RequestText, ResponseType string
+						TimeoutSeconds                                            int
+						DefaultResponse, ResponseConfig                           any
+					}
+					want := sent{"time-sensitive", "markdown", "high", "Deploy **v1.4.2** to production?", "single_select", 3600, "reject",
+						map[string]any{"options": []any{
+							map[string]any{"color": "#16a34a", "label": "Approve", "value": "approve"},
+							map[string]any{"color": "#dc2626", "label": "Reject", "value": "reject"},
+						}}}
+					got := sent{q.ProcessingType, q.Type, q.Priority, q.RequestText, q.ResponseType, q.TimeoutSeconds, q.DefaultResponse, q.ResponseConfig}
+					if diff := cmp.Diff(want, got); diff != "" {
+						return fmt.Errorf("the request sent differs (-want +got):\n%s", diff)
 					}
 					return nil
 				}),
