@@ -1,17 +1,15 @@
 package provider
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -58,19 +56,6 @@ resource "terraform_data" "deploy" {
 `, loopID, release, extra)
 }
 
-// answerByRelease answers each request with the answer for the first
-// release its text names, as a reviewer reading the question would.
-func answerByRelease(s *testServer, answers map[string]string) {
-	s.SetAutoResponder(func(q emulator.Request) (any, time.Duration, bool) {
-		for release, answer := range answers {
-			if strings.Contains(q.RequestText, release) {
-				return answer, 200 * time.Millisecond, true
-			}
-		}
-		return nil, 0, false
-	})
-}
-
 // expectPriorDeploy checks that the plan starts from a state
 // without the deploy, or with it at the given release.
 func expectPriorDeploy(release string) plancheck.PlanCheck {
@@ -94,23 +79,6 @@ func expectPriorDeploy(release string) plancheck.PlanCheck {
 	})
 }
 
-// expectServerRequests checks the requests the emulator holds, in creation
-// order, by status and answer.
-func expectServerRequests(s *testServer, want ...string) error {
-	var got []string
-	for _, q := range s.Requests() {
-		entry := q.Status
-		if q.ResponseData != nil {
-			entry += "=" + fmt.Sprint(q.ResponseData)
-		}
-		got = append(got, entry)
-	}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		return fmt.Errorf("the server holds requests %q, want %q", got, want)
-	}
-	return nil
-}
-
 // An approval lets the change go ahead, and the request is sent with the
 // documented defaults.
 func TestAccApprovalAction_approved(t *testing.T) {
@@ -130,15 +98,19 @@ func TestAccApprovalAction_approved(t *testing.T) {
 						return err
 					}
 					q := s.Requests()[0]
-					want := `{time-sensitive markdown high Deploy **v1.4.2** to production? single_select 3600 reject ` +
-						`map[options:[map[color:#16a34a label:Approve value:approve] map[color:#dc2626 label:Reject value:reject]]]}`
-					got := fmt.Sprint(struct {
-						a, b, c, d, e string
-						f             int
-						g, h          any
-					}{q.ProcessingType, q.Type, q.Priority, q.RequestText, q.ResponseType, q.TimeoutSeconds, q.DefaultResponse, q.ResponseConfig})
-					if got != want {
-						return fmt.Errorf("the request sent is\n%s\nwant\n%s", got, want)
+					type sent struct {
+						ProcessingType, Type, Priority, RequestText, ResponseType string
+						TimeoutSeconds                                            int
+						DefaultResponse, ResponseConfig                           any
+					}
+					want := sent{"time-sensitive", "markdown", "high", "Deploy **v1.4.2** to production?", "single_select", 3600, "reject",
+						map[string]any{"options": []any{
+							map[string]any{"color": "#16a34a", "label": "Approve", "value": "approve"},
+							map[string]any{"color": "#dc2626", "label": "Reject", "value": "reject"},
+						}}}
+					got := sent{q.ProcessingType, q.Type, q.Priority, q.RequestText, q.ResponseType, q.TimeoutSeconds, q.DefaultResponse, q.ResponseConfig}
+					if diff := cmp.Diff(want, got); diff != "" {
+						return fmt.Errorf("the request sent differs (-want +got):\n%s", diff)
 					}
 					return nil
 				}),
@@ -481,57 +453,23 @@ func TestAccApprovalAction_interruptCancelsRequest(t *testing.T) {
 	loopID := s.createLoop(t)
 	r := newCLIRun(t, approvalConfig(s, loopID, "v1.4.2", ""))
 
-	cmd := r.command("apply", "-auto-approve", "-no-color")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	interrupted := false
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		out.WriteString(lines.Text() + "\n")
-		// The user presses Ctrl-C once the reviewers were asked.
-		if !interrupted && strings.Contains(lines.Text(), "Sent request") {
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			interrupted = true
-		}
-	}
-	err = cmd.Wait()
-	if !interrupted || err == nil {
-		t.Fatalf("interrupted: %v, exit: %v; output:\n%s", interrupted, err, out.String())
+	// The user presses Ctrl-C once the reviewers were asked.
+	out, failed := r.interruptAt("Sent request", nil, "apply", "-auto-approve", "-no-color")
+	if !failed {
+		t.Fatalf("the interrupted apply succeeded; output:\n%s", out)
 	}
 	// Terraform reports the interrupt ("execution halted") and, since the
 	// provider's server waits for the action to report (server.go), the
 	// action's error.
-	if !strings.Contains(out.String(), "Interrupt received") || !phrase("Waiting for approval interrupted").MatchString(out.String()) {
-		t.Errorf("output does not show the interrupt and the action's error:\n%s", out.String())
+	if !strings.Contains(out, "Interrupt received") || !phrase("Waiting for approval interrupted").MatchString(out) {
+		t.Errorf("output does not show the interrupt and the action's error:\n%s", out)
 	}
 	if err := expectServerRequests(s, "cancelled"); err != nil {
-		t.Errorf("%v; output:\n%s", err, out.String())
+		t.Errorf("%v; output:\n%s", err, out)
 	}
 	if state := r.mustRun("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("the interrupted apply changed the state:\n%s", state)
 	}
-}
-
-// exampleConfigDir composes examples as composeExamples does, with extra as
-// one more file of configuration.
-func exampleConfigDir(t *testing.T, s *testServer, extra string, files ...string) string {
-	t.Helper()
-	dir := composeExamples(t, s, files...)
-	if extra != "" {
-		if err := os.WriteFile(filepath.Join(dir, "extra.tf"), []byte(extra), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
 
 // examples/approval-gate/action: a rejected new release leaves the running

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -239,38 +238,6 @@ resource "terraform_data" "deploy" {
 	}
 }
 
-// interruptApply runs apply in r and presses Ctrl-C once the reviewers
-// were asked. It returns the output and whether apply failed.
-func interruptApply(t *testing.T, r *cliRun) (string, bool) {
-	t.Helper()
-	cmd := r.command("apply", "-auto-approve", "-no-color")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	interrupted := false
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		out.WriteString(lines.Text() + "\n")
-		if !interrupted && strings.Contains(lines.Text(), "Sent request") {
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			interrupted = true
-		}
-	}
-	err = cmd.Wait()
-	if !interrupted {
-		t.Fatalf("the apply never asked the reviewers; output:\n%s", out.String())
-	}
-	return out.String(), err != nil
-}
-
 // serveCLI is startCLI with the provider served by server, and init run
 // on config.
 func serveCLI(t *testing.T, config string, server func() tfprotov6.ProviderServer) *cliRun {
@@ -314,7 +281,7 @@ func TestAccApprovalAction_v116Interrupt(t *testing.T) {
 			s := newTestServer(t, emulator.Config{})
 			r := serveCLI(t, approvalConfig(s, s.createLoop(t), "v1.4.2", ""), tc.server)
 
-			out, failed := interruptApply(t, r)
+			out, failed := r.interruptAt("Sent request", nil, "apply", "-auto-approve", "-no-color")
 			if err := expectServerRequests(s, "cancelled"); err != nil {
 				t.Errorf("%v; output:\n%s", err, out)
 			}

@@ -174,12 +174,9 @@ func approvalVerdictDiagnostics(v approval.Verdict, emails map[string]string) di
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
 				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), approvalNotApproved))
 	case approval.NoAnswer:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",
-				q.ID, q.Status, quoteAll(v.Approve), approvalNotApproved))
+		diags.AddError("Change not approved", noAnswerDetail(q, v)+"\n\n"+approvalNotApproved)
 	default:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", v.AnswerDetail(emails), quoteAll(v.Approve), approvalNotApproved))
+		diags.AddError("Change not approved", rejectedDetail(v, emails)+"\n\n"+approvalNotApproved)
 	}
 	return diags
 }

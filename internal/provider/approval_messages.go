@@ -1,5 +1,12 @@
 package provider
 
+import (
+	"fmt"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/approval"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
+)
+
 // approvalNotApproved ends every error of the hitl_approval action that
 // does not approve. It must stay true whatever Terraform does with the
 // error: Terraform stops a change whose before_* trigger fails, but turns
@@ -10,3 +17,18 @@ package provider
 const approvalNotApproved = "The change that waits for this approval was not approved. Terraform stops it, " +
 	"unless it turns the action's failure into a warning, as terraform destroy and on_failure = continue do. " +
 	"Run Terraform again to ask again."
+
+// The gates' explanations of a verdict that does not approve, the same for
+// the hitl_request resource and the hitl_approval action; each face adds
+// its own summary and closing.
+
+// noAnswerDetail explains a request that ended without an answer.
+func noAnswerDetail(q *hitl.Request, v approval.Verdict) string {
+	return fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.", q.ID, q.Status, quoteAll(v.Approve))
+}
+
+// rejectedDetail explains an answer outside approve_values, with who gave
+// it (emails maps reviewers' ids to their addresses, when known).
+func rejectedDetail(v approval.Verdict, emails map[string]string) string {
+	return fmt.Sprintf("%s, and approve_values accepts only %s.", v.AnswerDetail(emails), quoteAll(v.Approve))
+}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -144,4 +146,45 @@ func (r *cliRun) mustFail(args ...string) string {
 		r.t.Fatalf("%s %s succeeded, want a failure:\n%s", filepath.Base(testCLI.Path), strings.Join(args, " "), out)
 	}
 	return out
+}
+
+// interruptAt runs the CLI with args and presses Ctrl-C (one SIGINT) at
+// the first line of its output that holds marker, once ready, when not
+// nil, has returned. It returns the output and whether the command failed,
+// and fails the test if marker never appeared. Should anything hang, the
+// command is killed after three minutes, so that the test fails instead
+// of the suite timing out.
+func (r *cliRun) interruptAt(marker string, ready func(), args ...string) (string, bool) {
+	r.t.Helper()
+	cmd := r.command(args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	kill := time.AfterFunc(3*time.Minute, func() { _ = cmd.Process.Kill() })
+	defer kill.Stop()
+	var out strings.Builder
+	interrupted := false
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		out.WriteString(lines.Text() + "\n")
+		if !interrupted && strings.Contains(lines.Text(), marker) {
+			if ready != nil {
+				ready()
+			}
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				r.t.Fatal(err)
+			}
+			interrupted = true
+		}
+	}
+	err = cmd.Wait()
+	if !interrupted {
+		r.t.Fatalf("%q never appeared in the output, so no interrupt was sent:\n%s", marker, out.String())
+	}
+	return out.String(), err != nil
 }

@@ -2,9 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -21,19 +18,6 @@ import (
 // server that is not the HITL API (or of the API under a wrong base path)
 // answers 404, and reading that as "gone" would drop the loops from state,
 // create duplicates on the next apply, and orphan the originals.
-
-// htmlNotFoundServer is a plain web server that answers every request with
-// an HTML 404 page, and returns its URL.
-func htmlNotFoundServer(t *testing.T) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = w.Write([]byte("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n"))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
 
 // at returns config with the provider's base_url replaced by baseURL and
 // extra lines added to the provider block.
@@ -107,20 +91,6 @@ func (l *loopIDs) unchanged(s *testServer) stateCheckFunc {
 		}
 		return nil
 	})
-}
-
-// wrongEndpointError is the diagnostic for a 404 that is not the API's
-// answer about a loop or request: it names the URL tried and base_url.
-func wrongEndpointError(summary, url string) *regexp.Regexp {
-	return errorText(summary, "404 Not Found to", url, "nothing is treated as deleted", "The request went to "+url,
-		"Check `base_url` in the provider block, or the HITL_BASE_URL environment variable")
-}
-
-// htmlPageError is wrongEndpointError for a server that answers with an
-// HTML page.
-func htmlPageError(summary, method, url string) *regexp.Regexp {
-	return errorText(summary, "404 Not Found to "+method+" "+url, "the response body was not JSON: <!DOCTYPE html>",
-		"nothing is treated as deleted", "Check `base_url`")
 }
 
 // Plan, apply and destroy through a base URL without /v1 (the emulator's

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,23 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
-	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
-
-// createLoop creates a loop through the API with the given key, as another
-// configuration or the HITL.sh dashboard would, and returns its id.
-func createLoop(t *testing.T, s *testServer, apiKey, name string) string {
-	t.Helper()
-	return s.createLoopOutside(t, apiKey, hitl.CreateLoopInput{Name: name, Description: "Reviews for " + name, Icon: "eye"})
-}
-
-// addMember lets a reviewer join a loop, as the mobile app would.
-func addMember(t *testing.T, s *testServer, loopID, email, status string) {
-	t.Helper()
-	if _, err := s.AddMember(loopID, email, status); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // serverLoopChecks are the values the loop with this id has on the server,
 // as the loop data sources must report them. Call it after the last change
@@ -85,20 +67,6 @@ func expectAttributes(address string, checks map[string]knownvalue.Check) []stat
 		out = append(out, statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
 	}
 	return out
-}
-
-// errorText matches the terraform CLI's output when it holds the given
-// fragments in order, however the CLI wraps their lines.
-func errorText(fragments ...string) *regexp.Regexp {
-	parts := make([]string, len(fragments))
-	for i, f := range fragments {
-		words := strings.Fields(f)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(strings.Join(parts, `[\s\S]*`))
 }
 
 // A loop with active and pending reviewers, read by id and by name, with

@@ -44,29 +44,6 @@ const examplePolicy = `
   allowed_emails        = ["Contractor@Partner.io"]
 `
 
-// serverMembers returns the emails of a loop's members on the server,
-// sorted.
-func serverMembers(s *testServer, loopID string) []string {
-	l, _ := s.Loop(loopID)
-	out := make([]string, 0, len(l.Members))
-	for _, m := range l.Members {
-		out = append(out, m.Email)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// expectServerMembers checks who is in the loop on the server.
-func expectServerMembers(s *testServer, loopID string, want ...string) stateCheckFunc {
-	slices.Sort(want)
-	return func(*tfjson.State) error {
-		if got := serverMembers(s, loopID); !slices.Equal(got, want) {
-			return fmt.Errorf("the server's members of loop %s are %v, want %v", loopID, got, want)
-		}
-		return nil
-	}
-}
-
 // expectRemovalsSent checks how many removals the server has received.
 func expectRemovalsSent(s *testServer, want int) stateCheckFunc {
 	return func(*tfjson.State) error {

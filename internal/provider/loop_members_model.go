@@ -93,34 +93,35 @@ func loopMembersFromValue(ctx context.Context, v types.List, diags *diag.Diagnos
 	return out
 }
 
+// loopMemberAttributeDocs are a member's attributes, all computed
+// strings, by name, with their descriptions.
+func loopMemberAttributeDocs() map[string]string {
+	return map[string]string{
+		"user_id":     loopMemberDocs.UserID,
+		"email":       loopMemberDocs.Email,
+		"status":      loopMemberDocs.Status,
+		"role":        loopMemberDocs.Role,
+		"joined_at":   loopMemberDocs.JoinedAt,
+		"last_active": loopMemberDocs.LastActive,
+	}
+}
+
 // loopMemberDataSourceAttributes are a member's attributes in a data source.
 func loopMemberDataSourceAttributes() map[string]dsschema.Attribute {
-	str := func(desc string) dsschema.StringAttribute {
-		return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	out := map[string]dsschema.Attribute{}
+	for name, desc := range loopMemberAttributeDocs() {
+		out[name] = dsschema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
-	return map[string]dsschema.Attribute{
-		"user_id":     str(loopMemberDocs.UserID),
-		"email":       str(loopMemberDocs.Email),
-		"status":      str(loopMemberDocs.Status),
-		"role":        str(loopMemberDocs.Role),
-		"joined_at":   str(loopMemberDocs.JoinedAt),
-		"last_active": str(loopMemberDocs.LastActive),
-	}
+	return out
 }
 
 // loopMemberResourceAttributes are a member's attributes in a resource.
 func loopMemberResourceAttributes() map[string]rschema.Attribute {
-	str := func(desc string) rschema.StringAttribute {
-		return rschema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	out := map[string]rschema.Attribute{}
+	for name, desc := range loopMemberAttributeDocs() {
+		out[name] = rschema.StringAttribute{MarkdownDescription: desc, Computed: true}
 	}
-	return map[string]rschema.Attribute{
-		"user_id":     str(loopMemberDocs.UserID),
-		"email":       str(loopMemberDocs.Email),
-		"status":      str(loopMemberDocs.Status),
-		"role":        str(loopMemberDocs.Role),
-		"joined_at":   str(loopMemberDocs.JoinedAt),
-		"last_active": str(loopMemberDocs.LastActive),
-	}
+	return out
 }
 
 // loopMembersReadError is the diagnostic for a member list that could not

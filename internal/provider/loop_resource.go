@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
@@ -174,24 +173,12 @@ type loopIdentityModel struct {
 }
 
 func (r *LoopResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{
-				Description:       loopDocs.ID,
-				RequiredForImport: true,
-			},
-		},
-	}
+	resp.IdentitySchema = oneAttributeIdentity("id", loopDocs.ID)
 }
 
-// setLoopIdentity sets a loop's identity. identity is nil only when the
-// framework has no identity to fill, which cannot happen for a resource
-// with an identity schema, but costs nothing to tolerate.
+// setLoopIdentity sets a loop's identity.
 func setLoopIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, loopIdentityModel{ID: id})
+	return setIdentity(ctx, identity, loopIdentityModel{ID: id})
 }
 
 func (r *LoopResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -201,12 +188,9 @@ func (r *LoopResource) Configure(_ context.Context, req resource.ConfigureReques
 func (r *LoopResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan loopResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := operationContext(ctx, plan.Timeouts.Create, loopCreateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.data.startOperation(ctx, plan.Timeouts.Create, loopCreateTimeout, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 
@@ -250,12 +234,9 @@ func (r *LoopResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	// had identities, send none, and the framework rejects a Read that
 	// ends without one, even one that removes a loop deleted meanwhile.
 	resp.Diagnostics.Append(setLoopIdentity(ctx, resp.Identity, state.ID)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := operationContext(ctx, state.Timeouts.Read, loopReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.data.startOperation(ctx, state.Timeouts.Read, loopReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 
@@ -282,12 +263,9 @@ func (r *LoopResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	var plan, state loopResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := operationContext(ctx, plan.Timeouts.Update, loopUpdateTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.data.startOperation(ctx, plan.Timeouts.Update, loopUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 
@@ -335,12 +313,9 @@ func (r *LoopResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state loopResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := operationContext(ctx, state.Timeouts.Delete, loopDeleteTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.data.startOperation(ctx, state.Timeouts.Delete, loopDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 

@@ -17,11 +17,6 @@ import (
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
-var (
-	hexID      = regexp.MustCompile(`^[0-9a-f]{24}$`)
-	inviteCode = regexp.MustCompile(`^[A-Z0-9]{9}$`)
-)
-
 // minimalLoop follows a hand-written provider block in tests of the
 // provider's configuration.
 const minimalLoop = `
@@ -65,9 +60,9 @@ func TestAccLoopResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("Review flagged posts")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("icon"), knownvalue.StringExact("shield-exclamation")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.StringRegexp(inviteCode)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://my\.hitl\.sh/join/[A-Z0-9]{9}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("qr_code_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://.+/qr/[A-Z0-9]{9}\.png$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("qr_code_base64"), knownvalue.StringRegexp(regexp.MustCompile(`^data:image/png;base64,iVBORw0KGgo`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.StringRegexp(joinURL)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("qr_code_url"), knownvalue.StringRegexp(qrCodeURL)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("qr_code_base64"), knownvalue.StringRegexp(qrCodeDataURI)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("member_count"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("pending_count"), knownvalue.Int64Exact(0)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("members"), knownvalue.ListExact([]knownvalue.Check{

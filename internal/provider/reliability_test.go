@@ -30,33 +30,6 @@ resource "hitl_loop" "many" {
 `, n)
 }
 
-// expectStateMatchesServer checks that the loops in state are exactly the
-// loops on the server: no orphans, no duplicates, nothing missing.
-func expectStateMatchesServer(s *testServer) statecheck.StateCheck {
-	return stateCheckFunc(func(state *tfjson.State) error { return stateMatchesServer(s, state) })
-}
-
-func stateMatchesServer(s *testServer, state *tfjson.State) error {
-	inState := map[string]bool{}
-	if state.Values != nil {
-		for _, r := range state.Values.RootModule.Resources {
-			if id, ok := r.AttributeValues["id"].(string); ok && r.Type == "hitl_loop" {
-				inState[id] = true
-			}
-		}
-	}
-	onServer := s.Loops()
-	if len(onServer) != len(inState) {
-		return fmt.Errorf("%d loops in state but %d on the server", len(inState), len(onServer))
-	}
-	for _, l := range onServer {
-		if !inState[l.ID] {
-			return fmt.Errorf("loop %s (%s) is on the server but not in state", l.ID, l.Name)
-		}
-	}
-	return nil
-}
-
 // Creates whose answers are lost after the loop was made are recovered
 // from the server: no orphans and no duplicates.
 func TestAccLoopResource_droppedCreateAnswers(t *testing.T) {

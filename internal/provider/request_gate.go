@@ -206,12 +206,9 @@ func requestVerdictDiagnostics(v approval.Verdict, gated bool) diag.Diagnostics 
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
 				"no answer to approve; approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quoteAll(v.Approve), taintedNote))
 	case v.Kind == approval.NoAnswer:
-		diags.AddError("Review request not approved",
-			fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.\n\n%s",
-				q.ID, q.Status, quoteAll(v.Approve), taintedNote))
+		diags.AddError("Review request not approved", noAnswerDetail(q, v)+"\n\n"+taintedNote)
 	default:
-		diags.AddError("Review request not approved",
-			fmt.Sprintf("%s, and approve_values accepts only %s.\n\n%s", v.AnswerDetail(nil), quoteAll(v.Approve), taintedNote))
+		diags.AddError("Review request not approved", rejectedDetail(v, nil)+"\n\n"+taintedNote)
 	}
 	return diags
 }

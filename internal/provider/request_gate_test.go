@@ -1,10 +1,7 @@
 package provider
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -33,46 +30,25 @@ func TestAccRequestResource_interruptDuringCreate(t *testing.T) {
 	// create's POST.
 	s.SetLatency(time.Second)
 
-	cmd := r.command("apply", "-auto-approve", "-no-color")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Should anything hang, the test fails instead of the suite timing out.
-	kill := time.AfterFunc(3*time.Minute, func() { _ = cmd.Process.Kill() })
-	defer kill.Stop()
-	var out strings.Builder
-	interrupted := false
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		out.WriteString(lines.Text() + "\n")
-		if !interrupted && strings.Contains(lines.Text(), gateAddr+": Creating...") {
-			// The user presses Ctrl-C while the create's POST is on its
-			// way: the emulator has received it and answers a second later.
-			// (Terraform does not stop a provider operation that begins
-			// after the interrupt, so the signal must not come sooner.)
-			for sent := time.Now(); s.Calls()["POST /api/loops/{id}/requests"] == 0 && time.Since(sent) < time.Minute; {
-				time.Sleep(10 * time.Millisecond)
-			}
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			interrupted = true
+	// The user presses Ctrl-C while the create's POST is on its way: the
+	// emulator has received it and answers a second later. (Terraform does
+	// not stop a provider operation that begins after the interrupt, so the
+	// signal must not come sooner.)
+	posted := func() {
+		for sent := time.Now(); s.Calls()["POST /api/loops/{id}/requests"] == 0 && time.Since(sent) < time.Minute; {
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	if err := cmd.Wait(); !interrupted || err == nil {
-		t.Fatalf("interrupted: %v, exit: %v; output:\n%s", interrupted, err, out.String())
+	out, failed := r.interruptAt(gateAddr+": Creating...", posted, "apply", "-auto-approve", "-no-color")
+	if !failed {
+		t.Fatalf("the interrupted apply succeeded; output:\n%s", out)
 	}
 	if len(s.Requests()) != 1 {
-		t.Fatalf("the server holds %d requests after the interrupt, want 1; output:\n%s", len(s.Requests()), out.String())
+		t.Fatalf("the server holds %d requests after the interrupt, want 1; output:\n%s", len(s.Requests()), out)
 	}
 	// The request is in state, and cancelled on the server.
 	if _, attrs, err := serverRequest(s, r.state(), gateAddr); err != nil {
-		t.Fatalf("%v; output:\n%s", err, out.String())
+		t.Fatalf("%v; output:\n%s", err, out)
 	} else if attrs["status"] != "cancelled" {
 		t.Errorf("the request's status in state is %v, want cancelled", attrs["status"])
 	}

@@ -252,12 +252,9 @@ func (r *RequestResource) Configure(_ context.Context, req resource.ConfigureReq
 func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state requestResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := operationContext(ctx, state.Timeouts.Read, requestReadTimeout, &resp.Diagnostics)
+	ctx, cancel, ok := r.data.startOperation(ctx, state.Timeouts.Read, requestReadTimeout, &resp.Diagnostics)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 

@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,27 +17,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/approval"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
 const gateAddr = "hitl_request.gate"
-
-// createLoop creates a loop on the server, outside Terraform, with an extra
-// active reviewer. A loop in the test's own configuration would be destroyed
-// with the requests, and deleting a loop deletes its requests, which would
-// hide what destroying a request did.
-func (s *testServer) createLoop(t *testing.T) string {
-	t.Helper()
-	id := s.createLoopOutside(t, s.APIKey(), hitl.CreateLoopInput{Name: "Production On-Call", Icon: "shield-check"})
-	if _, err := s.AddMember(id, "oncall@example.com", "active"); err != nil {
-		t.Fatal(err)
-	}
-	s.ResetCalls()
-	return id
-}
 
 // gateConfig is a select request to loopID with extra lines in its body,
 // followed by more configuration.
@@ -73,151 +55,6 @@ resource "terraform_data" "deploy" {
   }
 }
 `
-
-// serverRequest returns the request that the resource at address refers to.
-func serverRequest(s *testServer, state *tfjson.State, address string) (emulator.Request, map[string]any, error) {
-	r, err := stateResource(state, address)
-	if err != nil {
-		return emulator.Request{}, nil, err
-	}
-	id, _ := r.AttributeValues["id"].(string)
-	q, ok := s.Request(id)
-	if !ok {
-		return emulator.Request{}, nil, fmt.Errorf("%s has id %q, which the server does not have", address, id)
-	}
-	return q, r.AttributeValues, nil
-}
-
-// expectRequestOnServer checks that the request in state at address is the
-// one the server holds, with the same values: the state is the server's
-// truth, not an echo of the configuration.
-func expectRequestOnServer(s *testServer, address string) statecheck.StateCheck {
-	return stateCheckFunc(func(state *tfjson.State) error {
-		q, attrs, err := serverRequest(s, state, address)
-		if err != nil {
-			return err
-		}
-		loop, ok := s.Loop(q.LoopID)
-		if !ok {
-			return fmt.Errorf("the loop %s of request %s is gone", q.LoopID, q.ID)
-		}
-		active := 0
-		for _, m := range loop.Members {
-			if m.Status == "active" {
-				active++
-			}
-		}
-		want := map[string]any{
-			"loop_id":         q.LoopID,
-			"status":          q.Status,
-			"request_text":    q.RequestText,
-			"priority":        q.Priority,
-			"processing_type": q.ProcessingType,
-			"type":            q.Type,
-			"response_type":   q.ResponseType,
-			"created_at":      q.CreatedAt.UTC().Format(time.RFC3339),
-			"timeout_at":      q.TimeoutAt.UTC().Format(time.RFC3339),
-			// terraform-json keeps numbers as json.Number.
-			"broadcasted_to": json.Number(fmt.Sprint(active)),
-			"response":       nil,
-			"response_data":  nil,
-			"response_by":    nil,
-			"response_at":    nil,
-		}
-		if q.ResponseData != nil {
-			raw, _ := json.Marshal(q.ResponseData)
-			text, _ := hitl.AnswerText(raw)
-			want["response"] = text
-			delete(want, "response_data") // Compared as JSON below.
-		}
-		if q.ResponseBy != "" {
-			want["response_by"] = q.ResponseBy
-		}
-		if q.ResponseAt != nil {
-			want["response_at"] = q.ResponseAt.UTC().Format(time.RFC3339)
-		}
-		for attr, v := range want {
-			if got := attrs[attr]; got != v {
-				return fmt.Errorf("%s.%s is %#v in state but %#v on the server", address, attr, got, v)
-			}
-		}
-		if q.ResponseData != nil {
-			var got any
-			raw, _ := attrs["response_data"].(string)
-			if err := json.Unmarshal([]byte(raw), &got); err != nil {
-				return fmt.Errorf("%s.response_data is not JSON: %v", address, err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(q.ResponseData) {
-				return fmt.Errorf("%s.response_data is %v in state but %v on the server", address, got, q.ResponseData)
-			}
-		}
-		return nil
-	})
-}
-
-// expectServerStatuses checks the statuses of every request on the server,
-// in creation order.
-func expectServerStatuses(s *testServer, want ...string) error {
-	var got []string
-	for _, q := range s.Requests() {
-		got = append(got, q.Status)
-	}
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		return fmt.Errorf("the server's requests have statuses %q, want %q", got, want)
-	}
-	return nil
-}
-
-func serverStatuses(s *testServer, want ...string) statecheck.StateCheck {
-	return stateCheckFunc(func(*tfjson.State) error { return expectServerStatuses(s, want...) })
-}
-
-func checkServerStatusesAfterDestroy(s *testServer, want ...string) func(*terraform.State) error {
-	return func(*terraform.State) error { return expectServerStatuses(s, want...) }
-}
-
-// answerAfter makes the emulator answer every new request with value after
-// delay, as a reviewer on the phone would.
-func answerAfter(s *testServer, value any, delay time.Duration) {
-	s.SetAutoResponder(func(emulator.Request) (any, time.Duration, bool) { return value, delay, true })
-}
-
-// expireRequestsAsTheyArrive times out every open request as soon as it
-// appears, until the test ends: the API's shortest timeout is a minute.
-func expireRequestsAsTheyArrive(t *testing.T, s *testServer) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	t.Cleanup(func() { cancel(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			for _, q := range s.Requests() {
-				if q.Status == "pending" || q.Status == "claimed" {
-					_ = s.ExpireRequest(q.ID) // It may have been answered meanwhile.
-				}
-			}
-		}
-	}()
-}
-
-// phrase matches words separated by any whitespace, since Terraform wraps
-// long diagnostics.
-func phrase(words string) *regexp.Regexp {
-	parts := strings.Fields(words)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(strings.Join(parts, `\s+`))
-}
 
 // A request created without waiting is pending in state exactly as on the
 // server; destroying it cancels it.
@@ -648,14 +485,6 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 			})
 		})
 	}
-}
-
-// composeExamples copies files from examples/ into a fresh directory, the
-// way a user combines the snippets of the documentation, and points the
-// provider at s.
-func composeExamples(t *testing.T, s *testServer, files ...string) string {
-	t.Helper()
-	return acctest.ComposeExamples(t, filepath.Join("..", "..", "examples"), s.URL, s.APIKey(), nil, files...)
 }
 
 // examples/resources/hitl_request/resource.tf, with the provider and loop

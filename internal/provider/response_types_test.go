@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -294,9 +295,16 @@ func TestAccApprovalAction_boolean(t *testing.T) {
 					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
 					stateCheckFunc(func(*tfjson.State) error {
 						q := s.Requests()[0]
-						want := `completed boolean false map[false_label:Reject true_label:Ship it] map[boolean:true boolean_label:Ship it]`
-						if got := fmt.Sprint(q.Status, " ", q.ResponseType, " ", q.DefaultResponse, " ", q.ResponseConfig, " ", q.ResponseData); got != want {
-							return fmt.Errorf("the server holds %s, want %s", got, want)
+						type held struct {
+							Status, ResponseType                          string
+							DefaultResponse, ResponseConfig, ResponseData any
+						}
+						want := held{"completed", "boolean", false,
+							map[string]any{"false_label": "Reject", "true_label": "Ship it"},
+							map[string]any{"boolean": true, "boolean_label": "Ship it"}}
+						got := held{q.Status, q.ResponseType, q.DefaultResponse, q.ResponseConfig, q.ResponseData}
+						if diff := cmp.Diff(want, got); diff != "" {
+							return fmt.Errorf("the server's request differs (-want +got):\n%s", diff)
 						}
 						return nil
 					}),

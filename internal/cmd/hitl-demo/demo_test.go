@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,13 @@ import (
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+)
+
+// Patterns of the join details the API generates.
+var (
+	inviteCode    = regexp.MustCompile(`^[A-Z0-9]{9}$`)
+	joinURL       = regexp.MustCompile(`^https://my\.hitl\.sh/join/[A-Z0-9]{9}$`)
+	qrCodeDataURI = regexp.MustCompile(`^data:image/png;base64,iVBORw0KGgo`)
 )
 
 // The tests in this file run the demo for real: the provider built with go
@@ -301,4 +309,18 @@ func TestRun_withoutTerraform(t *testing.T) {
 		t.Errorf("printed steps before failing: %s", &stdout)
 	}
 	expectNoLeftovers(t, tmp)
+}
+
+// exampleDir returns the absolute path of a directory under examples/.
+func exampleDir(t *testing.T, rel string) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := devenv.FindModuleRoot(wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(root, "examples", filepath.FromSlash(rel))
 }

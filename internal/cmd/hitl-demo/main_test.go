@@ -11,14 +11,9 @@ import (
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/acctest"
 	"github.com/hitl-sh/terraform-provider-hitl/internal/devenv"
-	"github.com/hitl-sh/terraform-provider-hitl/internal/provider"
 )
 
 func TestMain(m *testing.M) {
-	// The examples declare source = "hitl-sh/hitl": offer the in-process
-	// provider under that address.
-	acctest.UseProviderSource()
-	provider.QuietDiscardedSDKLogs()
 	// Fit the environment to the CLI under test (OpenTofu needs its own
 	// registry host), so that a plain `go test` works under any CLI.
 	_, cleanup, err := acctest.PrepareEnv()
