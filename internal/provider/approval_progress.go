@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
 // progress sends the action's progress messages to Terraform and to the
@@ -19,7 +21,7 @@ type progress struct {
 	wg   sync.WaitGroup
 
 	mu         sync.Mutex
-	lastStatus string
+	lastStatus hitl.RequestStatus
 }
 
 func newProgress(ctx context.Context, send func(action.InvokeProgressEvent)) *progress {
@@ -71,13 +73,13 @@ func (p *progress) every(interval time.Duration, msg func() string) (stop func()
 	return func() { once.Do(func() { close(quit); p.wg.Wait() }) }
 }
 
-func (p *progress) setStatus(s string) {
+func (p *progress) setStatus(s hitl.RequestStatus) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.lastStatus = s
 }
 
-func (p *progress) status() string {
+func (p *progress) status() hitl.RequestStatus {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.lastStatus

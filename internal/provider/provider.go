@@ -95,9 +95,9 @@ func (p *HITLProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of a single HTTP request, as a Go duration such as `30s` or `2m`, "+
 					"at least `%s`. Defaults to `%s`. Each operation is also bounded by its own deadline (a resource's `timeouts`), "+
-					"within which failed requests are retried.", hitl.MinRequestTimeout, hitl.DefaultRequestTimeout),
+					"within which failed requests are retried.", hitl.MinHTTPTimeout, hitl.DefaultHTTPTimeout),
 				Optional: true,
-				Validators: []validator.String{validators.DurationAtLeast(hitl.MinRequestTimeout,
+				Validators: []validator.String{validators.DurationAtLeast(hitl.MinHTTPTimeout,
 					"A shorter limit leaves an answer no time to arrive, so every call would fail as if the API were down.")},
 			},
 			"batch_refresh": schema.BoolAttribute{
@@ -187,7 +187,7 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	if !cfg.RequestTimeout.IsNull() {
 		d, _ := time.ParseDuration(cfg.RequestTimeout.ValueString()) // checked by validators.DurationAtLeast
-		opts = append(opts, hitl.WithRequestTimeout(d))
+		opts = append(opts, hitl.WithHTTPTimeout(d))
 	}
 	client, err := hitl.New(apiKey, append(opts, p.clientOptions...)...)
 	if err != nil {

@@ -59,7 +59,7 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	id := config.ID.ValueString()
 	q, err := d.data.client.GetRequest(ctx, id)
 	switch {
-	case hitl.IsRequestGone(err):
+	case hitl.IsRequestNotFoundAnswer(err):
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Error reading review request",
 			fmt.Sprintf("There is no request with id %q: %s.\n\nCheck the id; deleting a loop deletes its requests too.", id, err))
 		return

@@ -246,7 +246,7 @@ type responseOptionModel struct {
 // setOutcome copies what changes over a request's life: its status and,
 // once there is one, the answer. The resource refreshes only these.
 func (m *requestModel) setOutcome(q *hitl.Request) {
-	m.Status = types.StringValue(q.Status)
+	m.Status = types.StringValue(string(q.Status))
 	m.TimeoutAt = types.StringValue(q.TimeoutAt)
 	m.CreatedAt = nonEmptyString(q.CreatedAt)
 	m.ResponseData = types.StringNull()
@@ -273,7 +273,7 @@ func (m *requestModel) setFromAPI(q *hitl.Request) {
 	m.TimeoutSeconds = requestTimeoutSeconds(q)
 	m.Type = types.StringValue(q.Type)
 	m.ImageURL = nonEmptyString(q.ImageURL)
-	m.ResponseType = types.StringValue(q.ResponseType)
+	m.ResponseType = types.StringValue(string(q.ResponseType))
 	m.ResponseConfig = responseConfigValue(q.ResponseConfig)
 	m.DefaultResponse = types.StringNull()
 	if text, ok := hitl.AnswerText(q.DefaultResponse); ok {
@@ -307,7 +307,7 @@ func (m *requestModel) createInput(ctx context.Context) (hitl.CreateRequestInput
 		Priority:       m.Priority.ValueString(),
 		RequestText:    m.RequestText.ValueString(),
 		ImageURL:       m.ImageURL.ValueString(),
-		ResponseType:   m.ResponseType.ValueString(),
+		ResponseType:   hitl.ResponseType(m.ResponseType.ValueString()),
 		TimeoutSeconds: m.TimeoutSeconds.ValueInt64(),
 		CallbackURL:    m.CallbackURL.ValueString(),
 		Platform:       hitl.PlatformAPI,

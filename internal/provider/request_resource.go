@@ -265,7 +265,7 @@ func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// agreeing, removes the request from state; a 404 from a wrong base_url
 	// is an error.
 	q, err := r.data.client.ReadRequest(ctx, state.ID.ValueString(), state.LoopID.ValueString())
-	if hitl.IsRequestGone(err) {
+	if hitl.IsConfirmedGone(err) {
 		// Deleting a loop deletes its requests.
 		tflog.Warn(ctx, "review request no longer exists; removing it from state", map[string]any{"request_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -304,7 +304,7 @@ func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest
 	id := state.ID.ValueString()
 	// A final status never changes: an answered, timed-out or cancelled
 	// request is a record of what was decided and stays in HITL.sh.
-	if status := state.Status.ValueString(); !state.Status.IsNull() && !hitl.RequestIsOpen(status) {
+	if status := hitl.RequestStatus(state.Status.ValueString()); !state.Status.IsNull() && !status.IsOpen() {
 		tflog.Debug(ctx, "review request is final; removing it from state only", map[string]any{"request_id": id, "status": status})
 		return
 	}
