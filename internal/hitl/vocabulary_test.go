@@ -46,8 +46,8 @@ func TestAnswerPredicates(t *testing.T) {
 		return fmt.Errorf("creating: %w", &APIError{StatusCode: status, Message: msg, Path: "/api/loops/abc/requests", Envelope: true})
 	}
 	tests := []struct {
-		name                string
-		err                 error
+		name                 string
+		err                  error
 		noMembers, permanent bool
 	}{
 		{"no active members", api(400, NoActiveMembersMessage), true, true},

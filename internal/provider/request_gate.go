@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,7 +30,11 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	waiting := plan.WaitForResponse.ValueBool()
-	wait, _ := time.ParseDuration(plan.WaitTimeout.ValueString()) // checked by validators.PositiveDuration
+	wait, diags := plan.WaitTimeout.ValueGoDuration()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	defaultTimeout := requestCreateTimeout
 	if waiting {
 		defaultTimeout += wait
@@ -73,7 +78,7 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 	plan.TimeoutAt = types.StringValue(created.TimeoutAt)
 	plan.BroadcastedTo = types.Int64Value(created.BroadcastedTo)
 	plan.CreatedAt = types.StringNull()
-	plan.ResponseData, plan.Response = types.StringNull(), types.StringNull()
+	plan.ResponseData, plan.Response = jsontypes.NewNormalizedNull(), types.StringNull()
 	plan.ResponseBy, plan.ResponseAt = types.StringNull(), types.StringNull()
 
 	if !waiting {

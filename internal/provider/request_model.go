@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -185,28 +186,28 @@ var responseConfigAttrTypes = map[string]attr.Type{
 
 // requestModel holds the attributes the resource and the data source share.
 type requestModel struct {
-	ID              types.String `tfsdk:"id"`
-	LoopID          types.String `tfsdk:"loop_id"`
-	RequestText     types.String `tfsdk:"request_text"`
-	Priority        types.String `tfsdk:"priority"`
-	ProcessingType  types.String `tfsdk:"processing_type"`
-	TimeoutSeconds  types.Int64  `tfsdk:"timeout_seconds"`
-	Type            types.String `tfsdk:"type"`
-	ImageURL        types.String `tfsdk:"image_url"`
-	ResponseType    types.String `tfsdk:"response_type"`
-	ResponseConfig  types.Object `tfsdk:"response_config"`
-	DefaultResponse types.String `tfsdk:"default_response"`
-	Context         types.String `tfsdk:"context"`
-	Tags            types.List   `tfsdk:"tags"`
-	CallbackURL     types.String `tfsdk:"callback_url"`
-	Status          types.String `tfsdk:"status"`
-	TimeoutAt       types.String `tfsdk:"timeout_at"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	BroadcastedTo   types.Int64  `tfsdk:"broadcasted_to"`
-	ResponseData    types.String `tfsdk:"response_data"`
-	Response        types.String `tfsdk:"response"`
-	ResponseBy      types.String `tfsdk:"response_by"`
-	ResponseAt      types.String `tfsdk:"response_at"`
+	ID              types.String         `tfsdk:"id"`
+	LoopID          types.String         `tfsdk:"loop_id"`
+	RequestText     types.String         `tfsdk:"request_text"`
+	Priority        types.String         `tfsdk:"priority"`
+	ProcessingType  types.String         `tfsdk:"processing_type"`
+	TimeoutSeconds  types.Int64          `tfsdk:"timeout_seconds"`
+	Type            types.String         `tfsdk:"type"`
+	ImageURL        types.String         `tfsdk:"image_url"`
+	ResponseType    types.String         `tfsdk:"response_type"`
+	ResponseConfig  types.Object         `tfsdk:"response_config"`
+	DefaultResponse types.String         `tfsdk:"default_response"`
+	Context         jsontypes.Normalized `tfsdk:"context"`
+	Tags            types.List           `tfsdk:"tags"`
+	CallbackURL     types.String         `tfsdk:"callback_url"`
+	Status          types.String         `tfsdk:"status"`
+	TimeoutAt       types.String         `tfsdk:"timeout_at"`
+	CreatedAt       types.String         `tfsdk:"created_at"`
+	BroadcastedTo   types.Int64          `tfsdk:"broadcasted_to"`
+	ResponseData    jsontypes.Normalized `tfsdk:"response_data"`
+	Response        types.String         `tfsdk:"response"`
+	ResponseBy      types.String         `tfsdk:"response_by"`
+	ResponseAt      types.String         `tfsdk:"response_at"`
 }
 
 // responseConfigModel is response_config. Its fields are framework values
@@ -249,10 +250,10 @@ func (m *requestModel) setOutcome(q *hitl.Request) {
 	m.Status = types.StringValue(string(q.Status))
 	m.TimeoutAt = types.StringValue(q.TimeoutAt)
 	m.CreatedAt = nonEmptyString(q.CreatedAt)
-	m.ResponseData = types.StringNull()
+	m.ResponseData = jsontypes.NewNormalizedNull()
 	m.Response = types.StringNull()
 	if q.HasResponse() {
-		m.ResponseData = types.StringValue(compactJSON(q.ResponseData))
+		m.ResponseData = jsontypes.NewNormalizedValue(compactJSON(q.ResponseData))
 		text, _ := hitl.AnswerText(q.ResponseData)
 		m.Response = types.StringValue(text)
 	}
@@ -279,9 +280,9 @@ func (m *requestModel) setFromAPI(q *hitl.Request) {
 	if text, ok := hitl.AnswerText(q.DefaultResponse); ok {
 		m.DefaultResponse = types.StringValue(text)
 	}
-	m.Context = types.StringNull()
+	m.Context = jsontypes.NewNormalizedNull()
 	if !hitl.IsNullJSON(q.Context) {
-		m.Context = types.StringValue(canonicalJSON(q.Context))
+		m.Context = jsontypes.NewNormalizedValue(compactJSON(q.Context))
 	}
 	tags := make([]attr.Value, 0, len(q.Tags))
 	for _, t := range q.Tags {
