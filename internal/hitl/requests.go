@@ -55,11 +55,8 @@ type Request struct {
 	Context         json.RawMessage `json:"context"`
 	Tags            []string        `json:"tags"`
 	CallbackURL     *string         `json:"callback_url"`
-	Platform        string          `json:"platform"`
-	PlatformVersion string          `json:"platform_version"`
 	TimeoutSeconds  int64           `json:"timeout_seconds"`
 	CreatedAt       string          `json:"created_at"`
-	UpdatedAt       string          `json:"updated_at"`
 	TimeoutAt       string          `json:"timeout_at"`
 	// BroadcastedTo lists the reviewers the request was sent to. (The
 	// create response has a number under the same name; see
@@ -86,10 +83,8 @@ func (q *Request) HasResponse() bool { return !IsNullJSON(q.ResponseData) }
 
 // Recipient is a reviewer a request was broadcast to.
 type Recipient struct {
-	UserID           string `json:"user_id"`
-	Email            string `json:"email"`
-	Role             string `json:"role"`
-	NotificationSent bool   `json:"notification_sent"`
+	UserID string `json:"user_id"`
+	Email  string `json:"email"`
 }
 
 // Responder is who answered a request. The request object names the user
@@ -231,18 +226,14 @@ type CreateRequestInput struct {
 	PlatformVersion string          `json:"platform_version,omitempty"`
 }
 
-// CreatedRequest is the answer to a create. Unlike the request object, its
-// BroadcastedTo is the number of reviewers the request went to.
+// CreatedRequest is the answer to a create, with the fields the provider
+// uses. Unlike the request object, its BroadcastedTo is the number of
+// reviewers the request went to.
 type CreatedRequest struct {
-	RequestID         string        `json:"request_id"`
-	Status            RequestStatus `json:"status"`
-	ProcessingType    string        `json:"processing_type"`
-	Type              string        `json:"type"`
-	Priority          string        `json:"priority"`
-	TimeoutAt         string        `json:"timeout_at"`
-	BroadcastedTo     int64         `json:"broadcasted_to"`
-	NotificationsSent int64         `json:"notifications_sent"`
-	PollingURL        string        `json:"polling_url"`
+	RequestID     string        `json:"request_id"`
+	Status        RequestStatus `json:"status"`
+	TimeoutAt     string        `json:"timeout_at"`
+	BroadcastedTo int64         `json:"broadcasted_to"`
 }
 
 func (c *CreatedRequest) validate() error {
@@ -252,12 +243,11 @@ func (c *CreatedRequest) validate() error {
 	return nil
 }
 
-// CancelledRequest is the answer to a cancel.
+// CancelledRequest is the answer to a cancel, with the fields the provider
+// uses.
 type CancelledRequest struct {
-	RequestID      string        `json:"request_id"`
-	Status         RequestStatus `json:"status"`
-	CancelledAt    string        `json:"cancelled_at"`
-	PreviousStatus RequestStatus `json:"previous_status"`
+	RequestID string        `json:"request_id"`
+	Status    RequestStatus `json:"status"`
 }
 
 // RequestFilter narrows ListRequests. Empty fields are not sent; a zero
@@ -295,8 +285,6 @@ func (f RequestFilter) query() string {
 // RequestPage is one page of ListRequests.
 type RequestPage struct {
 	Requests []Request `json:"requests"`
-	Count    int       `json:"count"`
-	Total    int       `json:"total"`
 	HasMore  bool      `json:"has_more"`
 }
 

@@ -53,8 +53,7 @@ func TestRequestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.RequestID == "" || created.Status != StatusPending || created.Priority != "high" || created.BroadcastedTo != 2 ||
-		created.NotificationsSent != 2 || created.PollingURL != "/v1/api/requests/"+created.RequestID || created.TimeoutAt == "" {
+	if created.RequestID == "" || created.Status != StatusPending || created.BroadcastedTo != 2 || created.TimeoutAt == "" {
 		t.Fatalf("CreateRequest = %+v", created)
 	}
 	sent := rec.requests[len(rec.requests)-1]
@@ -71,7 +70,7 @@ func TestRequestLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.ID != created.RequestID || got.LoopID != loop.Loop.ID || got.Status != StatusPending || got.TimeoutAt != created.TimeoutAt ||
-		got.RequestText != in.RequestText || got.TimeoutSeconds != 600 || got.Platform != "api" || got.CreatedAt == "" ||
+		got.RequestText != in.RequestText || got.TimeoutSeconds != 600 || got.CreatedAt == "" ||
 		got.CallbackURL == nil || *got.CallbackURL != in.CallbackURL || got.HasResponse() || got.ResponseBy != nil || got.ResponseAt != nil {
 		t.Fatalf("GetRequest = %+v", got)
 	}
@@ -88,7 +87,7 @@ func TestRequestLifecycle(t *testing.T) {
 	}
 
 	page, err := c.ListRequests(ctx, RequestFilter{LoopID: loop.Loop.ID, Status: StatusPending, Limit: 10})
-	if err != nil || page.Count != 1 || page.Total != 1 || page.HasMore || page.Requests[0].ID != created.RequestID {
+	if err != nil || len(page.Requests) != 1 || page.HasMore || page.Requests[0].ID != created.RequestID {
 		t.Fatalf("ListRequests = %+v, %v", page, err)
 	}
 	if last := rec.requests[len(rec.requests)-1]; last.path != "/v1/api/requests" {
@@ -141,8 +140,7 @@ func TestCancelRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cancelled.RequestID != created.RequestID || cancelled.Status != StatusCancelled || cancelled.PreviousStatus != StatusClaimed ||
-		cancelled.CancelledAt == "" {
+	if cancelled.RequestID != created.RequestID || cancelled.Status != StatusCancelled {
 		t.Errorf("CancelRequest = %+v", cancelled)
 	}
 	if q, ok := e.Request(created.RequestID); !ok || q.Status != "cancelled" || q.TimeoutSeconds != 30*24*3600 {

@@ -20,7 +20,7 @@ import (
 // The hitl_request resource and the hitl_approval action both send requests
 // this way.
 func createRequest(ctx context.Context, data *providerData, loopID string, in hitl.CreateRequestInput) (*hitl.CreatedRequest, diag.Diagnostics) {
-	created, _, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
+	created, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
 		kind: "review request",
 		create: func(ctx context.Context) (*hitl.CreatedRequest, string, error) {
 			c, err := data.client.CreateRequest(ctx, loopID, in)
