@@ -100,13 +100,13 @@ func Judge(q *hitl.Request, approve []string) Verdict {
 	v := Verdict{Request: q, Approve: approve}
 	v.Answer, v.Answered = hitl.AnswerText(q.ResponseData)
 	switch {
-	case q.Status == hitl.RequestCancelled:
+	case q.Status == hitl.StatusCancelled:
 		v.Kind = Cancelled
 	case !v.Answered:
 		v.Kind = NoAnswer
 	case slices.Contains(approve, v.Answer):
 		v.Kind = Approved
-	case q.Status == hitl.RequestTimeout:
+	case q.Status == hitl.StatusTimedOut:
 		v.Kind = DefaultRecorded
 	default:
 		v.Kind = Rejected

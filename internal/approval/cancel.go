@@ -13,10 +13,10 @@ const CancelTimeout = 30 * time.Second
 
 // Cancellation is what cancelling a review request found.
 type Cancellation struct {
-	// Status is the request's status afterwards: hitl.RequestCancelled, or
+	// Status is the request's status afterwards: hitl.StatusCancelled, or
 	// the final status it reached before it could be cancelled. Empty when
 	// Gone.
-	Status string
+	Status hitl.RequestStatus
 	// Gone is true when the request no longer exists (its loop was
 	// deleted), as the request list confirmed.
 	Gone bool
@@ -33,10 +33,10 @@ type Cancellation struct {
 func (e *Engine) Cancel(ctx context.Context, id, loopID string) (Cancellation, error) {
 	_, err := e.Client.CancelRequest(ctx, id)
 	if err == nil {
-		return Cancellation{Status: hitl.RequestCancelled}, nil
+		return Cancellation{Status: hitl.StatusCancelled}, nil
 	}
-	if hitl.IsRequestGone(err) {
-		if cerr := e.Client.ConfirmRequestGone(ctx, id, loopID, err); cerr != nil {
+	if hitl.IsRequestNotFoundAnswer(err) {
+		if cerr := e.Client.ConfirmRequestGone(ctx, id, loopID, err); !hitl.IsConfirmedGone(cerr) {
 			return Cancellation{}, cerr
 		}
 		return Cancellation{Gone: true}, nil
@@ -45,10 +45,10 @@ func (e *Engine) Cancel(ctx context.Context, id, loopID string) (Cancellation, e
 	// answer was lost: read the request back rather than trust either.
 	q, getErr := e.Client.ReadRequest(ctx, id, loopID)
 	switch {
-	case hitl.IsRequestGone(getErr):
+	case hitl.IsConfirmedGone(getErr):
 		return Cancellation{Gone: true}, nil
-	case getErr == nil && !hitl.RequestIsOpen(q.Status):
-		if q.Status != hitl.RequestCancelled {
+	case getErr == nil && !q.Status.IsOpen():
+		if q.Status != hitl.StatusCancelled {
 			e.log(ctx, "debug", "review request became final before it could be cancelled", map[string]any{"request_id": id, "status": q.Status})
 		}
 		return Cancellation{Status: q.Status, Request: q}, nil
@@ -66,7 +66,7 @@ func (e *Engine) Abandon(ctx context.Context, id, loopID string) (Cancellation, 
 	c, err := e.Cancel(ctx, id, loopID)
 	if err != nil {
 		e.log(ctx, "warn", "cancelling an abandoned review request failed", map[string]any{"request_id": id, "error": err.Error()})
-	} else if c.Status == hitl.RequestCancelled {
+	} else if c.Status == hitl.StatusCancelled {
 		e.log(ctx, "info", "cancelled the review request: nobody waits for its answer any more", map[string]any{"request_id": id})
 	}
 	return c, err
@@ -99,7 +99,7 @@ func (e *Engine) Await(ctx context.Context, id, loopID string, wait time.Duratio
 		out.Verdict = &v
 		return out
 	}
-	if hitl.IsRequestGone(err) {
+	if hitl.IsRequestNotFoundAnswer(err) {
 		out.Cancel = Cancellation{Gone: true}
 		return out
 	}

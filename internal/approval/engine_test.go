@@ -59,13 +59,13 @@ func (g *testGate) send(t *testing.T, in hitl.CreateRequestInput) string {
 	return created.RequestID
 }
 
-func (g *testGate) serverStatus(t *testing.T, id string) string {
+func (g *testGate) serverStatus(t *testing.T, id string) hitl.RequestStatus {
 	t.Helper()
 	q, ok := g.emu.Request(id)
 	if !ok {
 		t.Fatalf("the server has no request %s", id)
 	}
-	return q.Status
+	return hitl.RequestStatus(q.Status)
 }
 
 // A reviewer's answer ends the wait with a verdict that names them.
@@ -83,7 +83,7 @@ func TestAwaitApprovedAndRejected(t *testing.T) {
 		if err := g.emu.RespondToRequest(id, tt.answer); err != nil {
 			t.Fatal(err)
 		}
-		var seen []string
+		var seen []hitl.RequestStatus
 		out := g.Await(t.Context(), id, g.loopID, time.Minute, []string{"approve"}, func(q *hitl.Request) { seen = append(seen, q.Status) })
 		if out.Stopped != nil || out.Verdict == nil || out.Verdict.Kind != tt.want {
 			t.Fatalf("answer %v: outcome %+v", tt.answer, out)
@@ -91,7 +91,7 @@ func TestAwaitApprovedAndRejected(t *testing.T) {
 		if detail := out.Verdict.AnswerDetail(nil); !strings.Contains(detail, "Reviewer owner@example.com (user ") {
 			t.Errorf("answer detail %q does not name the reviewer", detail)
 		}
-		if len(seen) != 1 || seen[0] != hitl.RequestCompleted {
+		if len(seen) != 1 || seen[0] != hitl.StatusCompleted {
 			t.Errorf("observed %v", seen)
 		}
 	}
@@ -108,11 +108,11 @@ func TestAwaitCancelsAbandonedRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := g.Await(t.Context(), claimed, g.loopID, 700*time.Millisecond, []string{"approve"}, nil)
-	if !errors.Is(out.Stopped, ErrWaitTimeout) || out.Request == nil || out.Request.Status != hitl.RequestClaimed ||
-		out.Cancel.Status != hitl.RequestCancelled || out.CancelErr != nil {
+	if !errors.Is(out.Stopped, ErrWaitTimeout) || out.Request == nil || out.Request.Status != hitl.StatusClaimed ||
+		out.Cancel.Status != hitl.StatusCancelled || out.CancelErr != nil {
 		t.Fatalf("outcome %+v", out)
 	}
-	if s := g.serverStatus(t, claimed); s != hitl.RequestCancelled {
+	if s := g.serverStatus(t, claimed); s != hitl.StatusCancelled {
 		t.Errorf("after wait_timeout the request is %s on the server", s)
 	}
 
@@ -120,10 +120,10 @@ func TestAwaitCancelsAbandonedRequest(t *testing.T) {
 	interrupted := g.send(t, deployInput)
 	ctx, cancel := context.WithCancel(t.Context())
 	out = g.Await(ctx, interrupted, g.loopID, time.Hour, []string{"approve"}, func(*hitl.Request) { cancel() })
-	if !errors.Is(out.Stopped, context.Canceled) || out.Cancel.Status != hitl.RequestCancelled {
+	if !errors.Is(out.Stopped, context.Canceled) || out.Cancel.Status != hitl.StatusCancelled {
 		t.Fatalf("interrupted outcome %+v", out)
 	}
-	if s := g.serverStatus(t, interrupted); s != hitl.RequestCancelled {
+	if s := g.serverStatus(t, interrupted); s != hitl.StatusCancelled {
 		t.Errorf("after an interrupt the request is %s on the server", s)
 	}
 
@@ -132,10 +132,10 @@ func TestAwaitCancelsAbandonedRequest(t *testing.T) {
 	ctx, cancel = context.WithTimeout(t.Context(), 700*time.Millisecond)
 	defer cancel()
 	out = g.Await(ctx, late, g.loopID, time.Hour, []string{"approve"}, nil)
-	if !errors.Is(out.Stopped, context.DeadlineExceeded) || out.Cancel.Status != hitl.RequestCancelled {
+	if !errors.Is(out.Stopped, context.DeadlineExceeded) || out.Cancel.Status != hitl.StatusCancelled {
 		t.Fatalf("deadline outcome %+v", out)
 	}
-	if s := g.serverStatus(t, late); s != hitl.RequestCancelled {
+	if s := g.serverStatus(t, late); s != hitl.StatusCancelled {
 		t.Errorf("after the deadline the request is %s on the server", s)
 	}
 }
@@ -160,7 +160,7 @@ func TestWaitOutlastsServerErrors(t *testing.T) {
 		g.emu.SetFaults(emulator.Faults{})
 	}()
 	q, err := g.Wait(ctx, id, time.Minute, nil)
-	if err != nil || q == nil || q.Status != hitl.RequestCompleted {
+	if err != nil || q == nil || q.Status != hitl.StatusCompleted {
 		t.Fatalf("Wait = %+v, %v", q, err)
 	}
 	if n := g.emu.TotalCalls(); n < 4 {
@@ -176,7 +176,7 @@ func TestAwaitStopsOnGoneRequest(t *testing.T) {
 	id := g.send(t, deployInput)
 	g.emu.DeleteLoop(g.loopID)
 	out := g.Await(t.Context(), id, g.loopID, time.Minute, []string{"approve"}, nil)
-	if !hitl.IsRequestGone(out.Stopped) || out.Request != nil || !out.Cancel.Gone {
+	if !hitl.IsRequestNotFoundAnswer(out.Stopped) || out.Request != nil || !out.Cancel.Gone {
 		t.Fatalf("outcome %+v", out)
 	}
 }
@@ -193,7 +193,7 @@ func TestCancelConfirms(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err := g.Cancel(t.Context(), answered, g.loopID)
-	if err != nil || c.Status != hitl.RequestCompleted || c.Request == nil || c.Request.ID != answered {
+	if err != nil || c.Status != hitl.StatusCompleted || c.Request == nil || c.Request.ID != answered {
 		t.Errorf("cancelling an answered request: %+v, %v", c, err)
 	}
 
@@ -201,16 +201,16 @@ func TestCancelConfirms(t *testing.T) {
 	g.emu.SetFaults(emulator.Faults{DropAfterWriteRate: 1})
 	c, err = g.Cancel(t.Context(), lost, g.loopID)
 	g.emu.SetFaults(emulator.Faults{})
-	if err != nil || c.Status != hitl.RequestCancelled {
+	if err != nil || c.Status != hitl.StatusCancelled {
 		t.Errorf("cancelling with a lost answer: %+v, %v", c, err)
 	}
-	if s := g.serverStatus(t, lost); s != hitl.RequestCancelled {
+	if s := g.serverStatus(t, lost); s != hitl.StatusCancelled {
 		t.Errorf("the request is %s on the server", s)
 	}
 
 	pending := g.send(t, deployInput)
 	c, err = g.Cancel(t.Context(), pending, g.loopID)
-	if err != nil || c.Status != hitl.RequestCancelled || g.serverStatus(t, pending) != hitl.RequestCancelled {
+	if err != nil || c.Status != hitl.StatusCancelled || g.serverStatus(t, pending) != hitl.StatusCancelled {
 		t.Errorf("cancelling a pending request: %+v, %v", c, err)
 	}
 

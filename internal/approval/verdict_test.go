@@ -13,7 +13,7 @@ func TestJudge(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
-		status     string
+		status     hitl.RequestStatus
 		data       string // response_data; "" for none
 		approve    []string
 		want       Kind

@@ -101,7 +101,7 @@ func (e *Engine) Wait(ctx context.Context, id string, wait time.Duration, observ
 			// One last look, so that the freshest status is recorded.
 			if q, err := e.Client.GetRequest(ctx, id); err == nil {
 				last = q
-				if !hitl.RequestIsOpen(q.Status) {
+				if !q.Status.IsOpen() {
 					return q, nil
 				}
 			}
@@ -116,13 +116,13 @@ func (e *Engine) Wait(ctx context.Context, id string, wait time.Duration, observ
 			if observe != nil {
 				observe(q)
 			}
-			if !hitl.RequestIsOpen(q.Status) {
+			if !q.Status.IsOpen() {
 				return q, nil
 			}
 			e.log(ctx, "debug", "waiting for an answer to the review request", map[string]any{"request_id": id, "status": q.Status})
 		case waitCtx.Err() != nil:
 			// The wait ended during the call; the next turn reports it.
-		case permanentError(err):
+		case hitl.IsPermanentAPIError(err):
 			return last, err
 		default:
 			// The client has already retried; a long wait should not fail
@@ -130,11 +130,4 @@ func (e *Engine) Wait(ctx context.Context, id string, wait time.Duration, observ
 			e.log(ctx, "warn", "reading the review request failed; still waiting", map[string]any{"request_id": id, "error": err.Error()})
 		}
 	}
-}
-
-// permanentError reports whether an API error will not go away by asking
-// again: a 4xx other than a rate limit.
-func permanentError(err error) bool {
-	var apiErr *hitl.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !hitl.IsRateLimited(err)
 }

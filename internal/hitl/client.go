@@ -21,10 +21,12 @@ const DefaultBaseURL = "https://api.hitl.sh/v1"
 
 // Defaults for the knobs that Options can change.
 const (
-	DefaultRequestTimeout = 30 * time.Second
-	// MinRequestTimeout is the shortest request timeout that leaves an
-	// answer any chance of arriving over a real network.
-	MinRequestTimeout = time.Second
+	// DefaultHTTPTimeout bounds one HTTP attempt (the provider's
+	// request_timeout).
+	DefaultHTTPTimeout = 30 * time.Second
+	// MinHTTPTimeout is the shortest HTTP timeout that leaves an answer
+	// any chance of arriving over a real network.
+	MinHTTPTimeout = time.Second
 	// DefaultRetryWindow bounds the retries of a call whose context has
 	// no deadline. Callers that know how long their operation may take
 	// should say so with a context deadline instead.
@@ -87,12 +89,12 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithRequestTimeout bounds each HTTP attempt (not the whole operation,
+// WithHTTPTimeout bounds each HTTP attempt (not the whole operation,
 // which the caller's context bounds).
-func WithRequestTimeout(d time.Duration) Option {
+func WithHTTPTimeout(d time.Duration) Option {
 	return func(c *Client) error {
 		if d <= 0 {
-			return fmt.Errorf("request timeout must be positive, got %s", d)
+			return fmt.Errorf("HTTP timeout must be positive, got %s", d)
 		}
 		c.httpClient.Timeout = d
 		return nil
@@ -159,7 +161,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		// than shared so that nothing here changes global state.
 		httpClient: &http.Client{
 			Transport: newTransport(),
-			Timeout:   DefaultRequestTimeout,
+			Timeout:   DefaultHTTPTimeout,
 		},
 		userAgent:    "terraform-provider-hitl",
 		maxRetries:   -1,

@@ -107,28 +107,41 @@ func statusIs(err error, codes ...int) bool {
 	return false
 }
 
-// The API's messages for objects that do not exist.
+// The API's messages for objects that do not exist, and for a loop that
+// has nobody to ask.
 const (
 	LoopNotFoundMessage    = "Loop not found"
 	RequestNotFoundMessage = "Request not found"
+	NoActiveMembersMessage = "No active members found in the loop"
 )
+
+// The predicates below classify one answer of the API. An answer that an
+// object is not found (IsLoopNotFoundAnswer, IsRequestNotFoundAnswer,
+// IsMemberNotFoundAnswer) is what a single call heard, not proof that the
+// object is gone: only the functions that also ask the object's list
+// (ReadLoop, ConfirmLoopGone, ReadRequest, ConfirmRequestGone,
+// LoopSnapshot.Get) return a *GoneError, checked with IsConfirmedGone.
 
 // IsNotFound reports whether err is any 404. A 404 alone does not prove
 // that an object is gone: a wrong base URL makes every route answer 404.
-// Use IsLoopGone or IsRequestGone to decide that, and IsEndpointNotFound to
-// recognise a wrong URL.
+// Use IsConfirmedGone to decide that, and IsEndpointNotFound to recognise
+// a wrong URL.
 func IsNotFound(err error) bool { return statusIs(err, http.StatusNotFound) }
 
-// IsLoopGone reports whether err is the API's own answer that the loop a
-// call names does not exist: a 404 to a call under /api/loops/{id} whose
-// JSON envelope says "Loop not found". It is never true for the loop list,
-// for an HTML page, or for a 404 with another message.
-func IsLoopGone(err error) bool { return isObjectNotFound(err, "/api/loops/", LoopNotFoundMessage) }
+// IsLoopNotFoundAnswer reports whether err is the API's own answer that the
+// loop a call names does not exist: a 404 to a call under /api/loops/{id}
+// whose JSON envelope says "Loop not found". It is never true for the loop
+// list, for an HTML page, or for a 404 with another message. It does not
+// prove that the loop is gone; see IsConfirmedGone.
+func IsLoopNotFoundAnswer(err error) bool {
+	return isObjectNotFound(err, "/api/loops/", LoopNotFoundMessage)
+}
 
-// IsRequestGone reports whether err is the API's own answer that the
-// review request a call names does not exist: a 404 to a call under
-// /api/requests/{id} whose JSON envelope says "Request not found".
-func IsRequestGone(err error) bool {
+// IsRequestNotFoundAnswer reports whether err is the API's own answer that
+// the review request a call names does not exist: a 404 to a call under
+// /api/requests/{id} whose JSON envelope says "Request not found". It does
+// not prove that the request is gone; see IsConfirmedGone.
+func IsRequestNotFoundAnswer(err error) bool {
 	return isObjectNotFound(err, "/api/requests/", RequestNotFoundMessage)
 }
 
@@ -137,7 +150,14 @@ func IsRequestGone(err error) bool {
 // all, which almost always means the base URL is wrong (for example, its
 // /v1 is missing, or it points at another web server).
 func IsEndpointNotFound(err error) bool {
-	return IsNotFound(err) && !IsLoopGone(err) && !IsRequestGone(err) && !IsMemberGone(err)
+	return IsNotFound(err) && !IsLoopNotFoundAnswer(err) && !IsRequestNotFoundAnswer(err) && !IsMemberNotFoundAnswer(err)
+}
+
+// IsNoActiveMembers reports whether err is the API's refusal to create a
+// review request in a loop that nobody has joined yet.
+func IsNoActiveMembers(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Message == NoActiveMembersMessage
 }
 
 func isObjectNotFound(err error, pathPrefix, message string) bool {
@@ -163,6 +183,15 @@ func IsValidation(err error) bool { return statusIs(err, http.StatusBadRequest) 
 
 // IsRateLimited reports whether the key has used up its request budget (429).
 func IsRateLimited(err error) bool { return statusIs(err, http.StatusTooManyRequests) }
+
+// IsPermanentAPIError reports whether err is an answer of the API that
+// asking again will not change: a 4xx other than a rate limit, such as a
+// refused key or a request that is not found. It is false for errors that
+// are not answers of the API (a lost connection, a malformed body).
+func IsPermanentAPIError(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && !IsRateLimited(err)
+}
 
 // IsServerError reports whether the API failed with a 5xx status.
 func IsServerError(err error) bool {

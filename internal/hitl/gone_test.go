@@ -35,11 +35,11 @@ func TestGoneClassification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsLoopGone(tt.err); got != tt.loop {
-				t.Errorf("IsLoopGone = %v", got)
+			if got := IsLoopNotFoundAnswer(tt.err); got != tt.loop {
+				t.Errorf("IsLoopNotFoundAnswer = %v", got)
 			}
-			if got := IsRequestGone(tt.err); got != tt.request {
-				t.Errorf("IsRequestGone = %v", got)
+			if got := IsRequestNotFoundAnswer(tt.err); got != tt.request {
+				t.Errorf("IsRequestNotFoundAnswer = %v", got)
 			}
 			if got := IsEndpointNotFound(tt.err); got != tt.wrong {
 				t.Errorf("IsEndpointNotFound = %v", got)
@@ -80,11 +80,11 @@ func TestReadLoopGoneOnlyWhenTheAPISaysSo(t *testing.T) {
 	if l, err := good.ReadLoop(ctx, ids[0]); err != nil || l.ID != ids[0] {
 		t.Fatalf("ReadLoop(existing) = %+v, %v", l, err)
 	}
-	if _, err := good.ReadLoop(ctx, ids[1]); !IsLoopGone(err) {
-		t.Errorf("ReadLoop(deleted) error = %v, want IsLoopGone", err)
+	if _, err := good.ReadLoop(ctx, ids[1]); !IsConfirmedGone(err) {
+		t.Errorf("ReadLoop(deleted) error = %v, want IsConfirmedGone", err)
 	}
-	if _, err := good.NewLoopSnapshot(time.Minute).Get(ctx, ids[1]); !IsLoopGone(err) {
-		t.Errorf("snapshot Get(deleted) error = %v, want IsLoopGone", err)
+	if _, err := good.NewLoopSnapshot(time.Minute).Get(ctx, ids[1]); !IsConfirmedGone(err) {
+		t.Errorf("snapshot Get(deleted) error = %v, want IsConfirmedGone", err)
 	}
 
 	for name, base := range map[string]string{"without /v1": srv.URL, "HTML 404 server": htmlNotFound(t) + "/v1"} {
@@ -95,8 +95,8 @@ func TestReadLoopGoneOnlyWhenTheAPISaysSo(t *testing.T) {
 			}
 			check := func(what string, err error, wantURL string) {
 				t.Helper()
-				if err == nil || IsLoopGone(err) || !IsEndpointNotFound(err) {
-					t.Errorf("%s: error = %v, want a 404 that is not IsLoopGone", what, err)
+				if err == nil || IsLoopNotFoundAnswer(err) || IsConfirmedGone(err) || !IsEndpointNotFound(err) {
+					t.Errorf("%s: error = %v, want a 404 that is not IsLoopNotFoundAnswer", what, err)
 				}
 				if err != nil && !strings.Contains(err.Error(), wantURL) {
 					t.Errorf("%s: error %q does not name the URL %s", what, err, wantURL)
@@ -156,10 +156,10 @@ func TestGoneNeedsTheListToAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.ReadLoop(ctx, id); err == nil || IsLoopGone(err) || !strings.Contains(err.Error(), "still holds") {
+	if _, err := c.ReadLoop(ctx, id); err == nil || IsConfirmedGone(err) || !strings.Contains(err.Error(), "still holds") {
 		t.Errorf("ReadLoop error = %v, want a failure to confirm", err)
 	}
-	if _, err := c.ReadRequest(ctx, id, ""); err == nil || IsRequestGone(err) || !strings.Contains(err.Error(), "still holds") {
+	if _, err := c.ReadRequest(ctx, id, ""); err == nil || IsConfirmedGone(err) || !strings.Contains(err.Error(), "still holds") {
 		t.Errorf("ReadRequest error = %v, want a failure to confirm", err)
 	}
 	if requestPages != 2 {

@@ -41,5 +41,5 @@ func retryContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return rc, func() { cancel(nil) }
 }
 
-// RequestTimeout returns the time limit of one HTTP attempt.
-func (c *Client) RequestTimeout() time.Duration { return c.httpClient.Timeout }
+// HTTPTimeout returns the time limit of one HTTP attempt.
+func (c *Client) HTTPTimeout() time.Duration { return c.httpClient.Timeout }

@@ -99,12 +99,13 @@ func (c *Client) RemoveMember(ctx context.Context, loopID, userID string) (*Remo
 	return &out, nil
 }
 
-// IsMemberGone reports whether err is the API's own answer that the member
-// a removal names is not in the loop: a 404 to DELETE
+// IsMemberNotFoundAnswer reports whether err is the API's own answer that
+// the member a removal names is not in the loop: a 404 to DELETE
 // /api/loops/{id}/members/{userId} whose JSON envelope says "Member not
 // found". A 404 with another message, or from another path (a wrong base
-// URL), is not.
-func IsMemberGone(err error) bool {
+// URL), is not. It does not prove that the member is gone: see
+// EnsureMemberRemoved, which asks the member list too.
+func IsMemberNotFoundAnswer(err error) bool {
 	if !isObjectNotFound(err, "/api/loops/", MemberNotFoundMessage) {
 		return false
 	}
@@ -145,7 +146,7 @@ func (c *Client) EnsureMemberRemoved(ctx context.Context, loopID, userID string)
 	removeCtx := withCheckBeforeResend(ctx)
 	for range maxRemoveAttempts {
 		_, err = c.RemoveMember(removeCtx, loopID, userID)
-		if err == nil || (!IsMemberGone(err) && !IsUncertain(err)) {
+		if err == nil || (!IsMemberNotFoundAnswer(err) && !IsUncertain(err)) {
 			return err
 		}
 		list, lerr := c.ListMembers(ctx, loopID)
@@ -154,7 +155,7 @@ func (c *Client) EnsureMemberRemoved(ctx context.Context, loopID, userID string)
 			return fmt.Errorf("%v, and listing the members to check the outcome failed: %w", err, lerr)
 		case !list.Has(userID):
 			return nil
-		case IsMemberGone(err):
+		case IsMemberNotFoundAnswer(err):
 			return fmt.Errorf("%w, but the member list still holds member %s, so it is not treated as removed; try again", err, userID)
 		}
 		// The lost removal did not happen: send it again.

@@ -32,14 +32,14 @@ func TestIsMemberGone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsMemberGone(tt.err); got != tt.member {
-				t.Errorf("IsMemberGone = %v", got)
+			if got := IsMemberNotFoundAnswer(tt.err); got != tt.member {
+				t.Errorf("IsMemberNotFoundAnswer = %v", got)
 			}
 			if got := IsEndpointNotFound(tt.err); got != tt.wrong {
 				t.Errorf("IsEndpointNotFound = %v", got)
 			}
-			if got := IsLoopGone(tt.err); got != tt.loopGoneToo {
-				t.Errorf("IsLoopGone = %v", got)
+			if got := IsLoopNotFoundAnswer(tt.err); got != tt.loopGoneToo {
+				t.Errorf("IsLoopNotFoundAnswer = %v", got)
 			}
 		})
 	}
@@ -83,8 +83,8 @@ func TestListMembers(t *testing.T) {
 	if got.Statistics.NewestMemberJoined == nil || got.Statistics.OldestMemberJoined == nil {
 		t.Errorf("statistics %+v", got.Statistics)
 	}
-	if _, err := c.ListMembers(context.Background(), "65f1234567890abcdef12345"); !IsLoopGone(err) {
-		t.Errorf("ListMembers(unknown loop) error = %v, want IsLoopGone", err)
+	if _, err := c.ListMembers(context.Background(), "65f1234567890abcdef12345"); !IsLoopNotFoundAnswer(err) {
+		t.Errorf("ListMembers(unknown loop) error = %v, want IsLoopNotFoundAnswer", err)
 	}
 }
 

@@ -12,20 +12,25 @@ import (
 	"strings"
 )
 
-// Request statuses. Pending and claimed requests are open: they can still be
-// answered or cancelled. The others are final.
+// RequestStatus is the status of a review request, as the API names it.
+type RequestStatus string
+
+// Review request statuses. Pending and claimed requests are open: they can
+// still be answered or cancelled. The others are final. StatusTimedOut is a
+// review request whose deadline passed (wire value "timeout"), not an HTTP
+// request that timed out.
 const (
-	RequestPending   = "pending"
-	RequestClaimed   = "claimed"
-	RequestCompleted = "completed"
-	RequestTimeout   = "timeout"
-	RequestCancelled = "cancelled"
+	StatusPending   RequestStatus = "pending"
+	StatusClaimed   RequestStatus = "claimed"
+	StatusCompleted RequestStatus = "completed"
+	StatusTimedOut  RequestStatus = "timeout"
+	StatusCancelled RequestStatus = "cancelled"
 )
 
-// RequestIsOpen reports whether a request with this status may still be
-// answered or cancelled.
-func RequestIsOpen(status string) bool {
-	return status == RequestPending || status == RequestClaimed
+// IsOpen reports whether a request with this status may still be answered
+// or cancelled.
+func (s RequestStatus) IsOpen() bool {
+	return s == StatusPending || s == StatusClaimed
 }
 
 // PlatformAPI is the platform a Terraform client reports when it creates a
@@ -36,13 +41,13 @@ const PlatformAPI = "api"
 type Request struct {
 	ID             string          `json:"id"`
 	LoopID         string          `json:"loop_id"`
-	Status         string          `json:"status"`
+	Status         RequestStatus   `json:"status"`
 	ProcessingType string          `json:"processing_type"`
 	Type           string          `json:"type"`
 	Priority       string          `json:"priority"`
 	RequestText    string          `json:"request_text"`
 	ImageURL       string          `json:"image_url"`
-	ResponseType   string          `json:"response_type"`
+	ResponseType   ResponseType    `json:"response_type"`
 	ResponseConfig *ResponseConfig `json:"response_config"`
 	// DefaultResponse, Context and ResponseData are free-form JSON; they
 	// are null (or absent) when not set.
@@ -50,11 +55,8 @@ type Request struct {
 	Context         json.RawMessage `json:"context"`
 	Tags            []string        `json:"tags"`
 	CallbackURL     *string         `json:"callback_url"`
-	Platform        string          `json:"platform"`
-	PlatformVersion string          `json:"platform_version"`
 	TimeoutSeconds  int64           `json:"timeout_seconds"`
 	CreatedAt       string          `json:"created_at"`
-	UpdatedAt       string          `json:"updated_at"`
 	TimeoutAt       string          `json:"timeout_at"`
 	// BroadcastedTo lists the reviewers the request was sent to. (The
 	// create response has a number under the same name; see
@@ -81,10 +83,8 @@ func (q *Request) HasResponse() bool { return !IsNullJSON(q.ResponseData) }
 
 // Recipient is a reviewer a request was broadcast to.
 type Recipient struct {
-	UserID           string `json:"user_id"`
-	Email            string `json:"email"`
-	Role             string `json:"role"`
-	NotificationSent bool   `json:"notification_sent"`
+	UserID string `json:"user_id"`
+	Email  string `json:"email"`
 }
 
 // Responder is who answered a request. The request object names the user
@@ -211,7 +211,7 @@ type CreateRequestInput struct {
 	Priority       string          `json:"priority"`
 	RequestText    string          `json:"request_text"`
 	ImageURL       string          `json:"image_url,omitempty"`
-	ResponseType   string          `json:"response_type"`
+	ResponseType   ResponseType    `json:"response_type"`
 	ResponseConfig *ResponseConfig `json:"response_config,omitempty"`
 	// TimeoutSeconds is required for time-sensitive requests; zero leaves
 	// a deferred request with the API's default deadline.
@@ -226,18 +226,14 @@ type CreateRequestInput struct {
 	PlatformVersion string          `json:"platform_version,omitempty"`
 }
 
-// CreatedRequest is the answer to a create. Unlike the request object, its
-// BroadcastedTo is the number of reviewers the request went to.
+// CreatedRequest is the answer to a create, with the fields the provider
+// uses. Unlike the request object, its BroadcastedTo is the number of
+// reviewers the request went to.
 type CreatedRequest struct {
-	RequestID         string `json:"request_id"`
-	Status            string `json:"status"`
-	ProcessingType    string `json:"processing_type"`
-	Type              string `json:"type"`
-	Priority          string `json:"priority"`
-	TimeoutAt         string `json:"timeout_at"`
-	BroadcastedTo     int64  `json:"broadcasted_to"`
-	NotificationsSent int64  `json:"notifications_sent"`
-	PollingURL        string `json:"polling_url"`
+	RequestID     string        `json:"request_id"`
+	Status        RequestStatus `json:"status"`
+	TimeoutAt     string        `json:"timeout_at"`
+	BroadcastedTo int64         `json:"broadcasted_to"`
 }
 
 func (c *CreatedRequest) validate() error {
@@ -247,18 +243,17 @@ func (c *CreatedRequest) validate() error {
 	return nil
 }
 
-// CancelledRequest is the answer to a cancel.
+// CancelledRequest is the answer to a cancel, with the fields the provider
+// uses.
 type CancelledRequest struct {
-	RequestID      string `json:"request_id"`
-	Status         string `json:"status"`
-	CancelledAt    string `json:"cancelled_at"`
-	PreviousStatus string `json:"previous_status"`
+	RequestID string        `json:"request_id"`
+	Status    RequestStatus `json:"status"`
 }
 
 // RequestFilter narrows ListRequests. Empty fields are not sent; a zero
 // Limit leaves the API's default page size.
 type RequestFilter struct {
-	Status   string
+	Status   RequestStatus
 	Priority string
 	LoopID   string
 	// Sort is created_at_desc (the default), created_at_asc,
@@ -270,7 +265,7 @@ type RequestFilter struct {
 
 func (f RequestFilter) query() string {
 	v := url.Values{}
-	for k, s := range map[string]string{"status": f.Status, "priority": f.Priority, "loop_id": f.LoopID, "sort": f.Sort} {
+	for k, s := range map[string]string{"status": string(f.Status), "priority": f.Priority, "loop_id": f.LoopID, "sort": f.Sort} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -290,8 +285,6 @@ func (f RequestFilter) query() string {
 // RequestPage is one page of ListRequests.
 type RequestPage struct {
 	Requests []Request `json:"requests"`
-	Count    int       `json:"count"`
-	Total    int       `json:"total"`
 	HasMore  bool      `json:"has_more"`
 }
 
@@ -443,16 +436,16 @@ var answerKeys = []string{"selected_value", "selected_values", "boolean", "numbe
 //     ignored);
 //   - boolean: JSON true or false; text must be "true" or "false";
 //   - single_select, text and anything else: text as a JSON string.
-func EncodeAnswer(responseType, text string) (json.RawMessage, error) {
+func EncodeAnswer(responseType ResponseType, text string) (json.RawMessage, error) {
 	switch responseType {
-	case "rating", "number":
+	case ResponseRating, ResponseNumber:
 		t := strings.TrimSpace(text)
 		var f float64
 		if err := json.Unmarshal([]byte(t), &f); err != nil {
 			return nil, fmt.Errorf("%q is not a number; a %s answer is a number such as 4 or 4.5", text, responseType)
 		}
 		return json.RawMessage(t), nil
-	case "boolean":
+	case ResponseBoolean:
 		switch strings.TrimSpace(text) {
 		case "true":
 			return json.RawMessage("true"), nil
@@ -460,7 +453,7 @@ func EncodeAnswer(responseType, text string) (json.RawMessage, error) {
 			return json.RawMessage("false"), nil
 		}
 		return nil, fmt.Errorf("%q is not a boolean; a boolean answer is true or false", text)
-	case "multi_select":
+	case ResponseMultiSelect:
 		values := SplitMultiAnswer(text)
 		for _, v := range values {
 			if v == "" {

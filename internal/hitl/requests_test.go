@@ -53,8 +53,7 @@ func TestRequestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if created.RequestID == "" || created.Status != RequestPending || created.Priority != "high" || created.BroadcastedTo != 2 ||
-		created.NotificationsSent != 2 || created.PollingURL != "/v1/api/requests/"+created.RequestID || created.TimeoutAt == "" {
+	if created.RequestID == "" || created.Status != StatusPending || created.BroadcastedTo != 2 || created.TimeoutAt == "" {
 		t.Fatalf("CreateRequest = %+v", created)
 	}
 	sent := rec.requests[len(rec.requests)-1]
@@ -70,8 +69,8 @@ func TestRequestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != created.RequestID || got.LoopID != loop.Loop.ID || got.Status != RequestPending || got.TimeoutAt != created.TimeoutAt ||
-		got.RequestText != in.RequestText || got.TimeoutSeconds != 600 || got.Platform != "api" || got.CreatedAt == "" ||
+	if got.ID != created.RequestID || got.LoopID != loop.Loop.ID || got.Status != StatusPending || got.TimeoutAt != created.TimeoutAt ||
+		got.RequestText != in.RequestText || got.TimeoutSeconds != 600 || got.CreatedAt == "" ||
 		got.CallbackURL == nil || *got.CallbackURL != in.CallbackURL || got.HasResponse() || got.ResponseBy != nil || got.ResponseAt != nil {
 		t.Fatalf("GetRequest = %+v", got)
 	}
@@ -87,8 +86,8 @@ func TestRequestLifecycle(t *testing.T) {
 		t.Errorf("default_response %s, context %s", got.DefaultResponse, got.Context)
 	}
 
-	page, err := c.ListRequests(ctx, RequestFilter{LoopID: loop.Loop.ID, Status: RequestPending, Limit: 10})
-	if err != nil || page.Count != 1 || page.Total != 1 || page.HasMore || page.Requests[0].ID != created.RequestID {
+	page, err := c.ListRequests(ctx, RequestFilter{LoopID: loop.Loop.ID, Status: StatusPending, Limit: 10})
+	if err != nil || len(page.Requests) != 1 || page.HasMore || page.Requests[0].ID != created.RequestID {
 		t.Fatalf("ListRequests = %+v, %v", page, err)
 	}
 	if last := rec.requests[len(rec.requests)-1]; last.path != "/v1/api/requests" {
@@ -102,7 +101,7 @@ func TestRequestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if answered.Status != RequestCompleted || string(answered.ResponseData) != `"approve"` || answered.ResponseBy == nil ||
+	if answered.Status != StatusCompleted || string(answered.ResponseData) != `"approve"` || answered.ResponseBy == nil ||
 		answered.ResponseBy.UserID == "" || answered.ResponseAt == nil {
 		t.Fatalf("answered request = %+v", answered)
 	}
@@ -141,8 +140,7 @@ func TestCancelRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cancelled.RequestID != created.RequestID || cancelled.Status != RequestCancelled || cancelled.PreviousStatus != RequestClaimed ||
-		cancelled.CancelledAt == "" {
+	if cancelled.RequestID != created.RequestID || cancelled.Status != StatusCancelled {
 		t.Errorf("CancelRequest = %+v", cancelled)
 	}
 	if q, ok := e.Request(created.RequestID); !ok || q.Status != "cancelled" || q.TimeoutSeconds != 30*24*3600 {
@@ -262,7 +260,7 @@ func TestEncodeAnswer(t *testing.T) {
 		{"boolean", "True", "", "not a boolean"},
 	}
 	for _, tt := range tests {
-		got, err := EncodeAnswer(tt.responseType, tt.text)
+		got, err := EncodeAnswer(ResponseType(tt.responseType), tt.text)
 		switch {
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 			t.Errorf("EncodeAnswer(%s, %q) error = %v, want %q", tt.responseType, tt.text, err, tt.err)
@@ -300,7 +298,7 @@ func TestAutoResponderAnswerIsVisible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text, ok := AnswerText(got.ResponseData); got.Status != RequestCompleted || !ok || text != "approve" {
+	if text, ok := AnswerText(got.ResponseData); got.Status != StatusCompleted || !ok || text != "approve" {
 		t.Errorf("request = %s %s", got.Status, got.ResponseData)
 	}
 }
@@ -320,7 +318,7 @@ func TestCreateRequestSendsEmptyResponseConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, responseType := range []string{"text", "rating"} {
+	for _, responseType := range []ResponseType{ResponseText, ResponseRating} {
 		_, err := c.CreateRequest(t.Context(), loop.Loop.ID, CreateRequestInput{ProcessingType: "deferred", Type: "markdown",
 			Priority: "low", RequestText: "Why?", ResponseType: responseType})
 		if err != nil {

@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 )
 
-// Response types, as the API names them.
+// ResponseType is the kind of answer a review request asks for, as the API
+// names it.
+type ResponseType string
+
+// Response types.
 const (
-	ResponseSingleSelect = "single_select"
-	ResponseMultiSelect  = "multi_select"
-	ResponseRating       = "rating"
-	ResponseText         = "text"
-	ResponseNumber       = "number"
-	ResponseBoolean      = "boolean"
+	ResponseSingleSelect ResponseType = "single_select"
+	ResponseMultiSelect  ResponseType = "multi_select"
+	ResponseRating       ResponseType = "rating"
+	ResponseText         ResponseType = "text"
+	ResponseNumber       ResponseType = "number"
+	ResponseBoolean      ResponseType = "boolean"
 )
 
 // Labels the API shows for a boolean answer when the request sets none.

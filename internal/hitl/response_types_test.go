@@ -27,7 +27,7 @@ func TestCreateRequestBodyPerResponseType(t *testing.T) {
 	}
 	const head = `{"processing_type":"time-sensitive","type":"markdown","priority":"high","request_text":"Q?",`
 	tests := []struct {
-		responseType string
+		responseType ResponseType
 		cfg          *ResponseConfig
 		def          string
 		want         string

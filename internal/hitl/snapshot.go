@@ -14,7 +14,7 @@ import (
 // share one in-flight request, and its result is reused while it is younger
 // than the TTL and while this client has made no write since it was taken.
 // A loop is reported gone only when the list works and does not hold it
-// and its own GET answers that it is not found (IsLoopGone), so neither a
+// and its own GET answers that it is not found (a *GoneError), so neither a
 // lagging list nor a wrong base URL can cause a re-create. A failing list,
 // including a 404, is an error for every reader.
 type LoopSnapshot struct {
@@ -136,8 +136,8 @@ func (s *LoopSnapshot) fresh() bool {
 }
 
 // Get returns one loop. It is served from the list when the loop is in it,
-// and otherwise by GET /api/loops/{id}. An error for which IsLoopGone is
-// true means the loop is certainly gone: the list worked without it and
+// and otherwise by GET /api/loops/{id}. A *GoneError (IsConfirmedGone)
+// means the loop is certainly gone: the list worked without it and
 // its own GET said "Loop not found". Any other error, such as a 404 from
 // the list, is a failure to read, never a deletion.
 func (s *LoopSnapshot) Get(ctx context.Context, id string) (*Loop, error) {
@@ -162,5 +162,9 @@ func (s *LoopSnapshot) Get(ctx context.Context, id string) (*Loop, error) {
 		}
 	}
 	s.mu.Unlock()
-	return s.client.GetLoop(ctx, id)
+	loop, err := s.client.GetLoop(ctx, id)
+	if IsLoopNotFoundAnswer(err) {
+		return nil, &GoneError{Kind: "loop", ID: id, Answer: err}
+	}
+	return loop, err
 }

@@ -108,7 +108,7 @@ func TestSnapshotConfirmsMissingLoopWithGet(t *testing.T) {
 	// proves it is gone.
 	e.DeleteLoop(ids[0])
 	e.ResetCalls()
-	if _, err := s.Get(ctx, ids[0]); !IsLoopGone(err) {
+	if _, err := s.Get(ctx, ids[0]); !IsConfirmedGone(err) {
 		t.Errorf("Get of a deleted loop = %v, want the API's Loop not found", err)
 	}
 	if e.Calls()["GET /api/loops"] != 1 || e.Calls()["GET /api/loops/{id}"] != 1 {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -53,15 +55,15 @@ func NewApprovalAction() action.Action {
 
 // approvalActionModel is the action's configuration.
 type approvalActionModel struct {
-	LoopID          types.String `tfsdk:"loop_id"`
-	RequestText     types.String `tfsdk:"request_text"`
-	Priority        types.String `tfsdk:"priority"`
-	TimeoutSeconds  types.Int64  `tfsdk:"timeout_seconds"`
-	Options         types.List   `tfsdk:"options"`
-	ApproveValues   types.List   `tfsdk:"approve_values"`
-	DefaultResponse types.String `tfsdk:"default_response"`
-	Context         types.String `tfsdk:"context"`
-	WaitTimeout     types.String `tfsdk:"wait_timeout"`
+	LoopID          types.String         `tfsdk:"loop_id"`
+	RequestText     types.String         `tfsdk:"request_text"`
+	Priority        types.String         `tfsdk:"priority"`
+	TimeoutSeconds  types.Int64          `tfsdk:"timeout_seconds"`
+	Options         types.List           `tfsdk:"options"`
+	ApproveValues   types.List           `tfsdk:"approve_values"`
+	DefaultResponse types.String         `tfsdk:"default_response"`
+	Context         jsontypes.Normalized `tfsdk:"context"`
+	WaitTimeout     timetypes.GoDuration `tfsdk:"wait_timeout"`
 	// The response type and the boolean type's settings; see
 	// approval_boolean.go.
 	ResponseType types.String `tfsdk:"response_type"`
@@ -165,11 +167,13 @@ func (a *ApprovalAction) Schema(_ context.Context, _ action.SchemaRequest, resp 
 			},
 			"context": schema.StringAttribute{
 				MarkdownDescription: approvalDocs.Context,
+				CustomType:          jsontypes.NormalizedType{},
 				Optional:            true,
 				Validators:          contextValidators(),
 			},
 			"wait_timeout": schema.StringAttribute{
 				MarkdownDescription: approvalDocs.WaitTimeout,
+				CustomType:          timetypes.GoDurationType{},
 				Optional:            true,
 				Validators:          []validator.String{validators.PositiveDuration()},
 			},
@@ -313,8 +317,9 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 	s.wait = time.Duration(s.in.TimeoutSeconds) * time.Second
 	s.waitText = shortDuration(s.wait)
 	if !m.WaitTimeout.IsNull() {
-		s.wait, _ = time.ParseDuration(m.WaitTimeout.ValueString()) // checked by validators.PositiveDuration
-		s.waitText = m.WaitTimeout.ValueString()
+		wait, d := m.WaitTimeout.ValueGoDuration()
+		diags.Append(d...)
+		s.wait, s.waitText = wait, m.WaitTimeout.ValueString()
 	}
 	return s, diags
 }

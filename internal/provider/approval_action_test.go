@@ -251,7 +251,7 @@ func TestAccApprovalAction_planTimeValidation(t *testing.T) {
 			phrase("UTF-8 character count must be between 1 and 2000, got: 2001")},
 		{"empty loop_id", strings.Replace(with(""), loopID, "", 1), phrase("loop_id string length must be at least 1")},
 		{"context not an object", with(`    context = jsonencode(["a"])`), phrase("Invalid context")},
-		{"wait_timeout", with(`    wait_timeout = "soon"`), phrase("Invalid duration")},
+		{"wait_timeout", with(`    wait_timeout = "soon"`), phrase("Invalid Time Duration String Value")},
 		{"no options", with(`    options = []`), phrase("options list must contain at least 1 elements")},
 		{"duplicate option values", with(`    options = [{ value = "a" }, { value = "a" }]`), phrase("Duplicate option value")},
 		{"options without approve", with(shipOptions), phrase(`approve_values defaults to ["approve"]`)},

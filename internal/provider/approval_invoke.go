@@ -64,7 +64,7 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	started := time.Now()
 	p.setStatus(created.Status)
 	stopBeat := p.every(a.progressEvery, func() string {
-		if !hitl.RequestIsOpen(p.status()) {
+		if !p.status().IsOpen() {
 			return "" // The outcome is being reported.
 		}
 		return fmt.Sprintf("Still waiting for an answer to request %s (%s) after %s; giving up after %s.",
@@ -74,7 +74,7 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 		// A final status is reported with the outcome, below.
 		if q.Status != p.status() {
 			p.setStatus(q.Status)
-			if hitl.RequestIsOpen(q.Status) {
+			if q.Status.IsOpen() {
 				p.say(statusMessage(q))
 			}
 		}
@@ -82,7 +82,7 @@ func (a *ApprovalAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 	stopBeat()
 
 	if out.Stopped != nil {
-		if out.Cancel.Status == hitl.RequestCancelled && out.CancelErr == nil {
+		if out.Cancel.Status == hitl.StatusCancelled && out.CancelErr == nil {
 			p.say(fmt.Sprintf("Cancelled request %s: nobody waits for its answer any more.", id))
 		}
 		resp.Diagnostics.Append(approvalStoppedDiagnostic(id, out, s))
@@ -123,7 +123,7 @@ func (a *ApprovalAction) askedMessage(ctx context.Context, p *progress, s approv
 
 // statusMessage describes a new open status of the request.
 func statusMessage(q *hitl.Request) string {
-	if q.Status == hitl.RequestClaimed {
+	if q.Status == hitl.StatusClaimed {
 		return fmt.Sprintf("Request %s was claimed: a reviewer is looking at it.", q.ID)
 	}
 	return fmt.Sprintf("Request %s is %s.", q.ID, q.Status)
@@ -151,7 +151,7 @@ func approvalStoppedDiagnostic(id string, out approval.Outcome, s approvalSettin
 			"too, so reviewers may still answer it, though nothing waits for the answer: %s. Cancel it in HITL.sh.", why, approvalNotApproved, apiErrorDetail(out.CancelErr)))
 	case c.Gone:
 		return diag.NewErrorDiagnostic(summary, why+" "+approvalNotApproved)
-	case c.Status == hitl.RequestCancelled:
+	case c.Status == hitl.StatusCancelled:
 		return diag.NewErrorDiagnostic(summary, why+" The request was cancelled, so no reviewer can approve it any more. "+approvalNotApproved)
 	default:
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s The request became %s before it could be cancelled. %s", why, c.Status, approvalNotApproved))

@@ -22,7 +22,7 @@ type progress struct {
 	wg   sync.WaitGroup
 
 	mu         sync.Mutex
-	lastStatus string
+	lastStatus hitl.RequestStatus
 }
 
 func newProgress(ctx context.Context, send func(action.InvokeProgressEvent)) *progress {
@@ -74,13 +74,13 @@ func (p *progress) every(interval time.Duration, msg func() string) (stop func()
 	return func() { once.Do(func() { close(quit); p.wg.Wait() }) }
 }
 
-func (p *progress) setStatus(s string) {
+func (p *progress) setStatus(s hitl.RequestStatus) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.lastStatus = s
 }
 
-func (p *progress) status() string {
+func (p *progress) status() hitl.RequestStatus {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.lastStatus

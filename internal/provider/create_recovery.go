@@ -56,16 +56,16 @@ type safeCreate[C, A any] struct {
 	diagnose func(error) diag.Diagnostic
 }
 
-// run returns either what create returned, or the adopted candidate and
-// its id, or error diagnostics.
-func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, adoptedID string, adopted A, diags diag.Diagnostics) {
+// run returns either what create returned, or the adopted candidate, or
+// error diagnostics.
+func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, adopted A, diags diag.Diagnostics) {
 	summary := "Error creating " + s.kind
 	started := time.Now()
 	for attempt := 1; ; attempt++ {
 		c, id, err := s.create(ctx)
 		if err == nil {
 			d.claims.claim(id)
-			return c, "", adopted, nil
+			return c, adopted, nil
 		}
 		if !hitl.IsUncertain(err) && !hitl.IsServerError(err) {
 			if s.diagnose != nil {
@@ -73,7 +73,7 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 			} else {
 				diags.Append(apiErrorDiagnostic(summary, err))
 			}
-			return created, "", adopted, diags
+			return created, adopted, diags
 		}
 		tflog.Warn(ctx, "the outcome of a create request is unknown; looking for what it may have created",
 			map[string]any{"kind": s.kind, "error": err.Error(), "attempt": attempt})
@@ -84,7 +84,7 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 				fmt.Sprintf("%s.\n\nThe provider then tried to find out whether the %s exists, and that failed too: %s.\n\n"+
 					"Look for it in the HITL.sh app. If it exists, import it with `terraform import <address> <id>` where "+
 					"the resource supports import; otherwise run apply again.", err, s.kind, findErr))
-			return created, "", adopted, diags
+			return created, adopted, diags
 		}
 		ids := make([]string, 0, len(candidates))
 		for id := range candidates {
@@ -97,7 +97,7 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 			diags.AddWarning(fmt.Sprintf("%s created, but the answer was lost", capitalize(s.kind)),
 				fmt.Sprintf("The answer to the create request was lost (%s). The provider found the %s it created, %s, "+
 					"and recorded it in state. %s", err, s.kind, id, s.adoptedNote))
-			return created, id, candidates[id], diags
+			return created, candidates[id], diags
 		case len(unclaimed) > 1:
 			diags.AddError(summary+": outcome unknown",
 				fmt.Sprintf("%s.\n\nThe provider cannot tell which of these, all matching this resource and created during "+
@@ -106,17 +106,17 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 					"resources of this configuration with the same settings that failed the same way may own the others: "+
 					"import one into each of them, and delete or cancel in HITL.sh only those that no resource takes.",
 					err, s.kind, strings.Join(unclaimed, ", ")))
-			return created, "", adopted, diags
+			return created, adopted, diags
 		case !s.retryWhenNone:
 			diags.AddError(summary+": outcome unknown",
 				fmt.Sprintf("%s.\n\nNo matching %s was found, so the API most likely did not create it; check the HITL.sh "+
 					"app, then run apply again.", err, s.kind))
-			return created, "", adopted, diags
+			return created, adopted, diags
 		case capped(d.client.MaxRetries(), attempt):
 			diags.AddError(summary,
 				fmt.Sprintf("%s.\n\nNo matching %s exists, so the API did not create it; the provider tried %d times, "+
 					"as max_retries allows. Run apply again later.", err, s.kind, attempt))
-			return created, "", adopted, diags
+			return created, adopted, diags
 		}
 
 		// The API did not create the object: trying again is safe, for as
@@ -127,14 +127,14 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 				fmt.Sprintf("%s.\n\nNo matching %s exists, so the API did not create it; the provider tried %d times "+
 					"until the operation's deadline. Run apply again later, or give create more time with the resource's "+
 					"`timeouts`.", err, s.kind, attempt))
-			return created, "", adopted, diags
+			return created, adopted, diags
 		}
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
 			diags.Append(apiErrorDiagnostic(summary, err))
-			return created, "", adopted, diags
+			return created, adopted, diags
 		case <-timer.C:
 		}
 	}

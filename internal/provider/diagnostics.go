@@ -28,10 +28,10 @@ func apiErrorDetail(err error) string {
 	switch {
 	case hitl.IsUnreachable(err):
 		return unreachableDetail(err)
-	case hitl.IsLoopGone(err):
+	case hitl.IsLoopNotFoundAnswer(err):
 		return fmt.Sprintf("%s.\n\nThe loop no longer exists in HITL.sh: it was deleted outside Terraform. Run `terraform plan` "+
 			"to see the plan to create it again, or remove it from the configuration.", err)
-	case hitl.IsRequestGone(err):
+	case hitl.IsRequestNotFoundAnswer(err):
 		return fmt.Sprintf("%s.\n\nThe review request no longer exists in HITL.sh: it, or its loop, was deleted outside "+
 			"Terraform. Run `terraform plan` to see what Terraform now knows.", err)
 	case hitl.IsEndpointNotFound(err):

@@ -42,10 +42,10 @@ func notSent(ctx context.Context) error {
 // whether a create took effect, may go on after an interrupt: one
 // request_timeout, which is how long one attempt may take.
 func (d *providerData) interruptGrace() time.Duration {
-	if t := d.client.RequestTimeout(); t > 0 {
+	if t := d.client.HTTPTimeout(); t > 0 {
 		return t
 	}
-	return hitl.DefaultRequestTimeout
+	return hitl.DefaultHTTPTimeout
 }
 
 // seeThrough returns the context under which a write of the operation

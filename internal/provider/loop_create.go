@@ -21,7 +21,7 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 	grace := r.data.interruptGrace()
 	sendCtx, release := seeThrough(ctx, grace)
 	defer release()
-	created, _, adopted, diags := safeCreate[*hitl.CreatedLoop, *hitl.Loop]{
+	created, adopted, diags := safeCreate[*hitl.CreatedLoop, *hitl.Loop]{
 		kind: "loop",
 		create: func(sendCtx context.Context) (*hitl.CreatedLoop, string, error) {
 			if err := notSent(ctx); err != nil {

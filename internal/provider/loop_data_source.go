@@ -95,7 +95,7 @@ func (d *LoopDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 func (d *LoopDataSource) readByID(ctx context.Context, id string, diags *diag.Diagnostics) *hitl.Loop {
 	loop, err := d.data.loops.Get(ctx, id)
-	if hitl.IsLoopGone(err) {
+	if hitl.IsConfirmedGone(err) {
 		// Unlike the resource, which plans to re-create a vanished loop, a
 		// data source has nothing to offer without it.
 		diags.AddAttributeError(path.Root("id"), "Error reading loop",

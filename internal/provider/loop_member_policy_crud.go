@@ -206,10 +206,10 @@ func (r *LoopMemberPolicyResource) Read(ctx context.Context, req resource.ReadRe
 
 	loopID := state.LoopID.ValueString()
 	list, err := r.data.client.ListMembers(ctx, loopID)
-	if hitl.IsLoopGone(err) {
+	if hitl.IsLoopNotFoundAnswer(err) {
 		// With its loop gone, the policy is gone too, once the loop list
 		// agrees; any other failure keeps it in state.
-		if err = r.data.client.ConfirmLoopGone(ctx, loopID, err); err == nil {
+		if err = r.data.client.ConfirmLoopGone(ctx, loopID, err); hitl.IsConfirmedGone(err) {
 			tflog.Warn(ctx, "the policy's loop no longer exists; removing the policy from state", map[string]any{"loop_id": loopID})
 			resp.State.RemoveResource(ctx)
 			return

@@ -127,7 +127,7 @@ func loopMemberResourceAttributes() map[string]rschema.Attribute {
 // loopMembersReadError is the diagnostic for a member list that could not
 // be read; a loop that is not found is reported on the loop_id attribute.
 func loopMembersReadError(summary, loopID string, err error, diags *diag.Diagnostics) {
-	if hitl.IsLoopGone(err) {
+	if hitl.IsLoopNotFoundAnswer(err) {
 		diags.AddAttributeError(path.Root("loop_id"), summary,
 			fmt.Sprintf("There is no loop with id %q: %s.\n\nCheck the id; the loop may have been deleted. "+
 				"Only loops the API key's account can see are found.", loopID, err))

@@ -244,7 +244,7 @@ func (r *LoopResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	// the loop from state. Any other failure, including a 404 from a wrong
 	// base_url, is an error: state keeps the loop and nothing is re-created.
 	loop, err := r.data.loops.Get(ctx, state.ID.ValueString())
-	if hitl.IsLoopGone(err) {
+	if hitl.IsConfirmedGone(err) {
 		tflog.Warn(ctx, "loop no longer exists; removing it from state", map[string]any{"loop_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
@@ -329,10 +329,10 @@ func (r *LoopResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	ctx, release := seeThrough(ctx, r.data.interruptGrace())
 	defer release()
 	err := r.data.client.DeleteLoop(ctx, id)
-	if hitl.IsLoopGone(err) {
+	if hitl.IsLoopNotFoundAnswer(err) {
 		// Already gone (deleted outside Terraform, or by a retried delete
 		// whose first answer was lost): success, once the list agrees.
-		if err = r.data.client.ConfirmLoopGone(ctx, id, err); err == nil {
+		if err = r.data.client.ConfirmLoopGone(ctx, id, err); hitl.IsConfirmedGone(err) {
 			tflog.Debug(ctx, "loop was already deleted", map[string]any{"loop_id": id})
 			return
 		}

@@ -7,8 +7,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -54,11 +54,11 @@ func New(version string) func() provider.Provider {
 
 // providerModel is the provider block.
 type providerModel struct {
-	APIKey         types.String `tfsdk:"api_key"`
-	BaseURL        types.String `tfsdk:"base_url"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	BatchRefresh   types.Bool   `tfsdk:"batch_refresh"`
+	APIKey         types.String         `tfsdk:"api_key"`
+	BaseURL        types.String         `tfsdk:"base_url"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	BatchRefresh   types.Bool           `tfsdk:"batch_refresh"`
 }
 
 func (p *HITLProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -95,9 +95,10 @@ func (p *HITLProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of a single HTTP request, as a Go duration such as `30s` or `2m`, "+
 					"at least `%s`. Defaults to `%s`. Each operation is also bounded by its own deadline (a resource's `timeouts`), "+
-					"within which failed requests are retried.", hitl.MinRequestTimeout, hitl.DefaultRequestTimeout),
-				Optional: true,
-				Validators: []validator.String{validators.DurationAtLeast(hitl.MinRequestTimeout,
+					"within which failed requests are retried.", hitl.MinHTTPTimeout, hitl.DefaultHTTPTimeout),
+				CustomType: timetypes.GoDurationType{},
+				Optional:   true,
+				Validators: []validator.String{validators.DurationAtLeast(hitl.MinHTTPTimeout,
 					"A shorter limit leaves an answer no time to arrive, so every call would fail as if the API were down.")},
 			},
 			"batch_refresh": schema.BoolAttribute{
@@ -186,8 +187,12 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		opts = append(opts, hitl.WithMaxRetries(int(cfg.MaxRetries.ValueInt64())))
 	}
 	if !cfg.RequestTimeout.IsNull() {
-		d, _ := time.ParseDuration(cfg.RequestTimeout.ValueString()) // checked by validators.DurationAtLeast
-		opts = append(opts, hitl.WithRequestTimeout(d))
+		d, diags := cfg.RequestTimeout.ValueGoDuration()
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+		opts = append(opts, hitl.WithHTTPTimeout(d))
 	}
 	client, err := hitl.New(apiKey, append(opts, p.clientOptions...)...)
 	if err != nil {

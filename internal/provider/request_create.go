@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 // The hitl_request resource and the hitl_approval action both send requests
 // this way.
 func createRequest(ctx context.Context, data *providerData, loopID string, in hitl.CreateRequestInput) (*hitl.CreatedRequest, diag.Diagnostics) {
-	created, _, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
+	created, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
 		kind: "review request",
 		create: func(ctx context.Context) (*hitl.CreatedRequest, string, error) {
 			c, err := data.client.CreateRequest(ctx, loopID, in)
@@ -50,13 +49,12 @@ func createRequest(ctx context.Context, data *providerData, loopID string, in hi
 // createRequestDiagnostic explains a failed create.
 func createRequestDiagnostic(err error) diag.Diagnostic {
 	d := apiErrorDiagnostic("Error creating review request", err)
-	var apiErr *hitl.APIError
 	switch {
-	case errors.As(err, &apiErr) && apiErr.Message == "No active members found in the loop":
+	case hitl.IsNoActiveMembers(err):
 		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nNobody has joined the loop yet, so there is nobody "+
 			"to ask. Share the loop's invite code or join URL with the reviewers; the `hitl_loop` data source's "+
 			"active_member_count shows when someone has joined.", err))
-	case hitl.IsLoopGone(err):
+	case hitl.IsLoopNotFoundAnswer(err):
 		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("%s.\n\nCheck loop_id: the loop does not exist, or was deleted.", err))
 	}
 	return d

@@ -59,7 +59,7 @@ func (d *RequestDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	id := config.ID.ValueString()
 	q, err := d.data.client.GetRequest(ctx, id)
 	switch {
-	case hitl.IsRequestGone(err):
+	case hitl.IsRequestNotFoundAnswer(err):
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Error reading review request",
 			fmt.Sprintf("There is no request with id %q: %s.\n\nCheck the id; deleting a loop deletes its requests too.", id, err))
 		return
@@ -137,7 +137,7 @@ func requestDataSourceAttributes() map[string]schema.Attribute {
 			},
 		},
 		"default_response": str(requestDocs.DataSourceDefaultResponse),
-		"context":          str(requestDocs.Context),
+		"context":          jsonDataAttribute(str(requestDocs.Context)),
 		"tags": schema.ListAttribute{
 			MarkdownDescription: requestDocs.Tags,
 			ElementType:         types.StringType,
@@ -148,7 +148,7 @@ func requestDataSourceAttributes() map[string]schema.Attribute {
 		"timeout_at":     str(requestDocs.TimeoutAt),
 		"created_at":     str(requestDocs.CreatedAt),
 		"broadcasted_to": count(requestDocs.DataSourceBroadcastedTo),
-		"response_data":  str(requestDocs.ResponseData),
+		"response_data":  jsonDataAttribute(str(requestDocs.ResponseData)),
 		"response":       str(requestDocs.Response),
 		"response_by":    str(requestDocs.ResponseBy),
 		"response_at":    str(requestDocs.ResponseAt),

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -29,7 +30,11 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	waiting := plan.WaitForResponse.ValueBool()
-	wait, _ := time.ParseDuration(plan.WaitTimeout.ValueString()) // checked by validators.PositiveDuration
+	wait, diags := plan.WaitTimeout.ValueGoDuration()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	defaultTimeout := requestCreateTimeout
 	if waiting {
 		defaultTimeout += wait
@@ -69,11 +74,11 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 	// unmanaged. An error after that makes Terraform mark it as tainted,
 	// and the next apply asks again.
 	plan.ID = types.StringValue(id)
-	plan.Status = types.StringValue(created.Status)
+	plan.Status = types.StringValue(string(created.Status))
 	plan.TimeoutAt = types.StringValue(created.TimeoutAt)
 	plan.BroadcastedTo = types.Int64Value(created.BroadcastedTo)
 	plan.CreatedAt = types.StringNull()
-	plan.ResponseData, plan.Response = types.StringNull(), types.StringNull()
+	plan.ResponseData, plan.Response = jsontypes.NewNormalizedNull(), types.StringNull()
 	plan.ResponseBy, plan.ResponseAt = types.StringNull(), types.StringNull()
 
 	if !waiting {
@@ -105,7 +110,7 @@ func (r *RequestResource) Create(ctx context.Context, req resource.CreateRequest
 		if c := out.Cancel; c.Request != nil {
 			plan.setOutcome(c.Request)
 		} else if c.Status != "" {
-			plan.Status = types.StringValue(c.Status)
+			plan.Status = types.StringValue(string(c.Status))
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -125,7 +130,7 @@ const taintedNote = "The request is recorded in state and marked as tainted: res
 // log (TF_LOG_PROVIDER=INFO shows it).
 type requestWatcher struct {
 	ctx    context.Context
-	status string
+	status hitl.RequestStatus
 	asked  bool
 }
 
@@ -172,7 +177,7 @@ func requestStoppedDiagnostic(id string, out approval.Outcome, waitTimeout strin
 			"open and sends a new request to the loop.", apiErrorDetail(out.CancelErr))
 	case c.Gone:
 		what = "The request no longer exists in HITL.sh (its loop was deleted). " + next
-	case c.Status == hitl.RequestCancelled:
+	case c.Status == hitl.StatusCancelled:
 		what = "The request was cancelled in HITL.sh, so no reviewer answers a question that nobody waits for. " + next
 	default:
 		what = fmt.Sprintf("The request became %s before it could be cancelled. %s", c.Status, next)
@@ -191,7 +196,7 @@ func requestVerdictDiagnostics(v approval.Verdict, gated bool) diag.Diagnostics 
 		diags.AddError("Review request cancelled",
 			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it, so there is no answer to act on.\n\n%s",
 				q.ID, taintedNote))
-	case !gated && v.Kind == approval.NoAnswer && q.Status == hitl.RequestTimeout:
+	case !gated && v.Kind == approval.NoAnswer && q.Status == hitl.StatusTimedOut:
 		diags.AddWarning("Review request timed out without an answer",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so response "+
 				"is null. Set default_response to record an answer in that case, or approve_values to stop the apply.", q.ID, q.TimeoutAt))
@@ -201,7 +206,7 @@ func requestVerdictDiagnostics(v approval.Verdict, gated bool) diag.Diagnostics 
 		diags.AddError("Review request not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
 				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), taintedNote))
-	case v.Kind == approval.NoAnswer && q.Status == hitl.RequestTimeout:
+	case v.Kind == approval.NoAnswer && q.Status == hitl.StatusTimedOut:
 		diags.AddError("Review request not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
 				"no answer to approve; approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, quoteAll(v.Approve), taintedNote))

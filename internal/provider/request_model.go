@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -52,28 +53,28 @@ var responseConfigAttrTypes = map[string]attr.Type{
 
 // requestModel holds the attributes the resource and the data source share.
 type requestModel struct {
-	ID              types.String `tfsdk:"id"`
-	LoopID          types.String `tfsdk:"loop_id"`
-	RequestText     types.String `tfsdk:"request_text"`
-	Priority        types.String `tfsdk:"priority"`
-	ProcessingType  types.String `tfsdk:"processing_type"`
-	TimeoutSeconds  types.Int64  `tfsdk:"timeout_seconds"`
-	Type            types.String `tfsdk:"type"`
-	ImageURL        types.String `tfsdk:"image_url"`
-	ResponseType    types.String `tfsdk:"response_type"`
-	ResponseConfig  types.Object `tfsdk:"response_config"`
-	DefaultResponse types.String `tfsdk:"default_response"`
-	Context         types.String `tfsdk:"context"`
-	Tags            types.List   `tfsdk:"tags"`
-	CallbackURL     types.String `tfsdk:"callback_url"`
-	Status          types.String `tfsdk:"status"`
-	TimeoutAt       types.String `tfsdk:"timeout_at"`
-	CreatedAt       types.String `tfsdk:"created_at"`
-	BroadcastedTo   types.Int64  `tfsdk:"broadcasted_to"`
-	ResponseData    types.String `tfsdk:"response_data"`
-	Response        types.String `tfsdk:"response"`
-	ResponseBy      types.String `tfsdk:"response_by"`
-	ResponseAt      types.String `tfsdk:"response_at"`
+	ID              types.String         `tfsdk:"id"`
+	LoopID          types.String         `tfsdk:"loop_id"`
+	RequestText     types.String         `tfsdk:"request_text"`
+	Priority        types.String         `tfsdk:"priority"`
+	ProcessingType  types.String         `tfsdk:"processing_type"`
+	TimeoutSeconds  types.Int64          `tfsdk:"timeout_seconds"`
+	Type            types.String         `tfsdk:"type"`
+	ImageURL        types.String         `tfsdk:"image_url"`
+	ResponseType    types.String         `tfsdk:"response_type"`
+	ResponseConfig  types.Object         `tfsdk:"response_config"`
+	DefaultResponse types.String         `tfsdk:"default_response"`
+	Context         jsontypes.Normalized `tfsdk:"context"`
+	Tags            types.List           `tfsdk:"tags"`
+	CallbackURL     types.String         `tfsdk:"callback_url"`
+	Status          types.String         `tfsdk:"status"`
+	TimeoutAt       types.String         `tfsdk:"timeout_at"`
+	CreatedAt       types.String         `tfsdk:"created_at"`
+	BroadcastedTo   types.Int64          `tfsdk:"broadcasted_to"`
+	ResponseData    jsontypes.Normalized `tfsdk:"response_data"`
+	Response        types.String         `tfsdk:"response"`
+	ResponseBy      types.String         `tfsdk:"response_by"`
+	ResponseAt      types.String         `tfsdk:"response_at"`
 }
 
 // responseConfigModel is response_config. Its fields are framework values
@@ -113,13 +114,13 @@ type responseOptionModel struct {
 // setOutcome copies what changes over a request's life: its status and,
 // once there is one, the answer. The resource refreshes only these.
 func (m *requestModel) setOutcome(q *hitl.Request) {
-	m.Status = types.StringValue(q.Status)
+	m.Status = types.StringValue(string(q.Status))
 	m.TimeoutAt = types.StringValue(q.TimeoutAt)
 	m.CreatedAt = nonEmptyString(q.CreatedAt)
-	m.ResponseData = types.StringNull()
+	m.ResponseData = jsontypes.NewNormalizedNull()
 	m.Response = types.StringNull()
 	if q.HasResponse() {
-		m.ResponseData = types.StringValue(compactJSON(q.ResponseData))
+		m.ResponseData = jsontypes.NewNormalizedValue(compactJSON(q.ResponseData))
 		text, _ := hitl.AnswerText(q.ResponseData)
 		m.Response = types.StringValue(text)
 	}
@@ -140,15 +141,15 @@ func (m *requestModel) setFromAPI(q *hitl.Request) {
 	m.TimeoutSeconds = requestTimeoutSeconds(q)
 	m.Type = types.StringValue(q.Type)
 	m.ImageURL = nonEmptyString(q.ImageURL)
-	m.ResponseType = types.StringValue(q.ResponseType)
+	m.ResponseType = types.StringValue(string(q.ResponseType))
 	m.ResponseConfig = responseConfigValue(q.ResponseConfig)
 	m.DefaultResponse = types.StringNull()
 	if text, ok := hitl.AnswerText(q.DefaultResponse); ok {
 		m.DefaultResponse = types.StringValue(text)
 	}
-	m.Context = types.StringNull()
+	m.Context = jsontypes.NewNormalizedNull()
 	if !hitl.IsNullJSON(q.Context) {
-		m.Context = types.StringValue(canonicalJSON(q.Context))
+		m.Context = jsontypes.NewNormalizedValue(compactJSON(q.Context))
 	}
 	tags := make([]attr.Value, 0, len(q.Tags))
 	for _, t := range q.Tags {
@@ -174,7 +175,7 @@ func (m *requestModel) createInput(ctx context.Context) (hitl.CreateRequestInput
 		Priority:       m.Priority.ValueString(),
 		RequestText:    m.RequestText.ValueString(),
 		ImageURL:       m.ImageURL.ValueString(),
-		ResponseType:   m.ResponseType.ValueString(),
+		ResponseType:   hitl.ResponseType(m.ResponseType.ValueString()),
 		TimeoutSeconds: m.TimeoutSeconds.ValueInt64(),
 		CallbackURL:    m.CallbackURL.ValueString(),
 		Platform:       hitl.PlatformAPI,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -58,10 +59,10 @@ func NewRequestResource() resource.Resource {
 // request attributes plus the settings of the approval gate.
 type requestResourceModel struct {
 	requestModel
-	WaitForResponse types.Bool     `tfsdk:"wait_for_response"`
-	WaitTimeout     types.String   `tfsdk:"wait_timeout"`
-	ApproveValues   types.List     `tfsdk:"approve_values"`
-	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+	WaitForResponse types.Bool           `tfsdk:"wait_for_response"`
+	WaitTimeout     timetypes.GoDuration `tfsdk:"wait_timeout"`
+	ApproveValues   types.List           `tfsdk:"approve_values"`
+	Timeouts        timeouts.Value       `tfsdk:"timeouts"`
 }
 
 func (r *RequestResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -139,7 +140,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"response_config":  responseConfigResourceAttribute(),
 			"default_response": optionalReplace(requestDocs.DefaultResponse),
-			"context":          optionalReplace(requestDocs.Context, contextValidators()...),
+			"context":          jsonAttribute(optionalReplace(requestDocs.Context, contextValidators()...)),
 			"tags": schema.ListAttribute{
 				MarkdownDescription: requestDocs.Tags,
 				ElementType:         types.StringType,
@@ -158,6 +159,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 			"wait_timeout": schema.StringAttribute{
 				MarkdownDescription: requestDocs.WaitTimeout,
+				CustomType:          timetypes.GoDurationType{},
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(requestDefaultWait),
@@ -178,7 +180,7 @@ func (r *RequestResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"response_data": computed(requestDocs.ResponseData),
+			"response_data": jsonAttribute(computed(requestDocs.ResponseData)),
 			"response":      computed(requestDocs.Response),
 			"response_by":   computed(requestDocs.ResponseBy),
 			"response_at":   computed(requestDocs.ResponseAt),
@@ -262,7 +264,7 @@ func (r *RequestResource) Read(ctx context.Context, req resource.ReadRequest, re
 	// agreeing, removes the request from state; a 404 from a wrong base_url
 	// is an error.
 	q, err := r.data.client.ReadRequest(ctx, state.ID.ValueString(), state.LoopID.ValueString())
-	if hitl.IsRequestGone(err) {
+	if hitl.IsConfirmedGone(err) {
 		// Deleting a loop deletes its requests.
 		tflog.Warn(ctx, "review request no longer exists; removing it from state", map[string]any{"request_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -301,7 +303,7 @@ func (r *RequestResource) Delete(ctx context.Context, req resource.DeleteRequest
 	id := state.ID.ValueString()
 	// A final status never changes: an answered, timed-out or cancelled
 	// request is a record of what was decided and stays in HITL.sh.
-	if status := state.Status.ValueString(); !state.Status.IsNull() && !hitl.RequestIsOpen(status) {
+	if status := hitl.RequestStatus(state.Status.ValueString()); !state.Status.IsNull() && !status.IsOpen() {
 		tflog.Debug(ctx, "review request is final; removing it from state only", map[string]any{"request_id": id, "status": status})
 		return
 	}

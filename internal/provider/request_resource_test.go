@@ -366,7 +366,7 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
   response_type = "single_select"
   response_config = { options = [{ value = "a" }], scale_min = 1 }`), phrase("response_config.scale_min is a setting of rating requests")},
 		{"context not an object", with(`  context = jsonencode(["a"])`), phrase("Invalid context")},
-		{"context not JSON", with(`  context = "release=v1"`), phrase("Invalid context")},
+		{"context not JSON", with(`  context = "release=v1"`), phrase("Invalid JSON String Value")},
 		{"callback_url http", with(`  callback_url = "http://example.com/hook"`), phrase("callback_url must be an absolute https URL")},
 		{"image without image_url", with(`  type = "image"`), phrase("Missing image_url")},
 		{"image_url on markdown", with(`  image_url = "https://example.com/a.png"`), phrase("image_url without an image request")},
@@ -392,7 +392,7 @@ func TestAccRequestResource_planTimeValidation(t *testing.T) {
   timeout_seconds = 60
   response_type = "rating"
   default_response = "five"`), phrase(`"five" is not a number`)},
-		{"wait_timeout", with(`  wait_timeout = "soon"`), phrase("Invalid duration")},
+		{"wait_timeout", with(`  wait_timeout = "soon"`), phrase("Invalid Time Duration String Value")},
 	}
 	expectPlanErrors(t, s.providerBlock(), cases)
 

@@ -253,7 +253,7 @@ func (m *requestResourceModel) validateAnswers(ctx context.Context, rc *response
 // cannot be an answer to this request, or "" when it can or when that is
 // not known yet.
 func answerProblem(responseType string, rc *responseConfigModel, options []responseOptionModel, text string) string {
-	if _, err := hitl.EncodeAnswer(responseType, text); err != nil {
+	if _, err := hitl.EncodeAnswer(hitl.ResponseType(responseType), text); err != nil {
 		return strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
 	}
 	switch responseType {

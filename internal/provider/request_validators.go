@@ -10,9 +10,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -89,6 +92,9 @@ func (jsonObjectValidator) ValidateString(_ context.Context, req validator.Strin
 	if !known(req.ConfigValue) {
 		return
 	}
+	if !json.Valid([]byte(req.ConfigValue.ValueString())) {
+		return // Not JSON at all: jsontypes.Normalized reports it.
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil || obj == nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid context",
@@ -129,4 +135,19 @@ func truncateForMessage(s string) string {
 		s = string([]rune(s)[:maxChars]) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// jsonAttribute gives a resource attribute that holds JSON the
+// jsontypes.Normalized type: the value is checked to be JSON, and a value
+// read back from the API that differs from state only in spacing or key
+// order is no change.
+func jsonAttribute(a schema.StringAttribute) schema.StringAttribute {
+	a.CustomType = jsontypes.NormalizedType{}
+	return a
+}
+
+// jsonDataAttribute is jsonAttribute for a data source attribute.
+func jsonDataAttribute(a dsschema.StringAttribute) dsschema.StringAttribute {
+	a.CustomType = jsontypes.NormalizedType{}
+	return a
 }

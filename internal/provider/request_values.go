@@ -71,20 +71,3 @@ func compactJSON(raw json.RawMessage) string {
 	}
 	return b.String()
 }
-
-// canonicalJSON re-encodes raw with sorted keys and no whitespace, which is
-// what Terraform's jsonencode produces, so that a context read back from
-// the API compares equal to the one configured.
-func canonicalJSON(raw json.RawMessage) string {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return compactJSON(raw)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return compactJSON(raw)
-	}
-	return string(b)
-}

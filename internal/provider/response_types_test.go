@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -184,8 +185,9 @@ func TestAccRequestResource_everyResponseType(t *testing.T) {
 			if got := fmt.Sprint(q.DefaultResponse, " ", q.ResponseConfig); got != sent[rt] {
 				return fmt.Errorf("%s: the server received %s, want %s", rt, got, sent[rt])
 			}
-			if got := canonicalJSON([]byte(fmt.Sprint(attrs["response_data"]))); got != a.data {
-				return fmt.Errorf("%s.response_data is %s, want %s", addr, got, a.data)
+			got := jsontypes.NewNormalizedValue(fmt.Sprint(attrs["response_data"]))
+			if same, diags := got.StringSemanticEquals(t.Context(), jsontypes.NewNormalizedValue(a.data)); diags.HasError() || !same {
+				return fmt.Errorf("%s.response_data is %s, want %s", addr, got.ValueString(), a.data)
 			}
 			return nil
 		}))

@@ -5,45 +5,35 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// PositiveDuration checks that a string is a positive Go duration such as
-// "30s" or "2m".
-func PositiveDuration() validator.String { return positiveDuration{} }
+// The validators below go on timetypes.GoDuration attributes: the type
+// rejects a value that is not a Go duration, and these add the limits the
+// provider needs. A value the type rejects is left to its error.
 
-type positiveDuration struct{}
+// PositiveDuration checks that a duration is positive, such as "30s" or
+// "2m".
+func PositiveDuration() validator.String { return durationAtLeast{} }
 
-func (positiveDuration) Description(context.Context) string {
-	return `must be a positive duration such as "30s" or "2m"`
-}
-
-func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s must be a positive duration with a unit, such as \"30s\" or \"2m\"; got %q.", req.Path, req.ConfigValue.ValueString()))
-	}
-}
-
-// DurationAtLeast checks that a string is a Go duration of at least
-// minimum, such as a request timeout that leaves an answer any chance of
-// arriving. why, when not empty, is appended to the error.
+// DurationAtLeast checks that a duration is at least minimum, such as a
+// request timeout that leaves an answer any chance of arriving. why, when
+// not empty, is appended to the error.
 func DurationAtLeast(minimum time.Duration, why string) validator.String {
 	return durationAtLeast{minimum: minimum, why: why}
 }
 
+// durationAtLeast is positive and at least minimum (zero: no minimum).
 type durationAtLeast struct {
 	minimum time.Duration
 	why     string
 }
 
 func (v durationAtLeast) Description(context.Context) string {
+	if v.minimum <= 0 {
+		return `must be a positive duration such as "30s" or "2m"`
+	}
 	return fmt.Sprintf(`must be a duration of at least %s, such as "30s" or "2m"`, v.minimum)
 }
 
@@ -53,9 +43,12 @@ func (v durationAtLeast) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	d, diags := timetypes.GoDuration{StringValue: req.ConfigValue}.ValueGoDuration()
+	if diags.HasError() {
+		return // Not a duration: timetypes.GoDuration reports it.
+	}
 	switch {
-	case err != nil || d <= 0:
+	case d <= 0:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%s must be a positive duration with a unit, such as \"30s\" or \"2m\"; got %q.", req.Path, req.ConfigValue.ValueString()))
 	case d < v.minimum:
