@@ -1,15 +1,12 @@
 package hitl
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 )
 
 // RequestStatus is the status of a review request, as the API names it.
@@ -109,96 +106,6 @@ func (r *Responder) UnmarshalJSON(b []byte) error {
 		return errors.New("response_by is neither a user id nor an object")
 	}
 	*r = Responder(p)
-	return nil
-}
-
-// ResponseConfig configures the answer reviewers give, under the names the
-// API's response-type pages document. Which fields apply depends on the
-// response type:
-//   - single_select: Options, Required;
-//   - multi_select: Options, Required, MinSelections, MaxSelections;
-//   - rating: ScaleMin, ScaleMax, ScaleStep, Labels, Required;
-//   - text: Placeholder, MinLength, MaxLength, Required;
-//   - number: MinValue, MaxValue, DecimalPlaces, Prefix, Suffix,
-//     AllowNegative, Required;
-//   - boolean: TrueLabel, FalseLabel, TrueColor, FalseColor, Required.
-//
-// Nil fields are not sent.
-type ResponseConfig struct {
-	Options       []ResponseOption  `json:"options,omitempty"`
-	Required      *bool             `json:"required,omitempty"`
-	MinSelections *int64            `json:"min_selections,omitempty"`
-	MaxSelections *int64            `json:"max_selections,omitempty"`
-	ScaleMin      *float64          `json:"scale_min,omitempty"`
-	ScaleMax      *float64          `json:"scale_max,omitempty"`
-	ScaleStep     *float64          `json:"scale_step,omitempty"`
-	Labels        map[string]string `json:"labels,omitempty"`
-	Placeholder   *string           `json:"placeholder,omitempty"`
-	MinLength     *int64            `json:"min_length,omitempty"`
-	MaxLength     *int64            `json:"max_length,omitempty"`
-	MinValue      *float64          `json:"min_value,omitempty"`
-	MaxValue      *float64          `json:"max_value,omitempty"`
-	DecimalPlaces *int64            `json:"decimal_places,omitempty"`
-	Prefix        *string           `json:"prefix,omitempty"`
-	Suffix        *string           `json:"suffix,omitempty"`
-	AllowNegative *bool             `json:"allow_negative,omitempty"`
-	TrueLabel     *string           `json:"true_label,omitempty"`
-	FalseLabel    *string           `json:"false_label,omitempty"`
-	TrueColor     *string           `json:"true_color,omitempty"`
-	FalseColor    *string           `json:"false_color,omitempty"`
-}
-
-// IsEmpty reports whether no field is set.
-func (c *ResponseConfig) IsEmpty() bool {
-	return c == nil || (len(c.Options) == 0 && len(c.Labels) == 0 && c.Required == nil &&
-		c.MinSelections == nil && c.MaxSelections == nil &&
-		c.ScaleMin == nil && c.ScaleMax == nil && c.ScaleStep == nil &&
-		c.Placeholder == nil && c.MinLength == nil && c.MaxLength == nil &&
-		c.MinValue == nil && c.MaxValue == nil && c.DecimalPlaces == nil && c.Prefix == nil && c.Suffix == nil &&
-		c.AllowNegative == nil &&
-		c.TrueLabel == nil && c.FalseLabel == nil && c.TrueColor == nil && c.FalseColor == nil)
-}
-
-// ResponseOption is one choice of a select. The API takes an option either
-// as a plain string or as a {value, label, color} object: an option with
-// neither Label nor Color is sent as its value alone, and one with a Color
-// but no Label gets its value as label, because the object form requires one.
-type ResponseOption struct {
-	Value string
-	Label string
-	Color string
-}
-
-type optionObject struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
-	Color string `json:"color,omitempty"`
-}
-
-// MarshalJSON sends the plain-string form when it says everything.
-func (o ResponseOption) MarshalJSON() ([]byte, error) {
-	if o.Label == "" && o.Color == "" {
-		return json.Marshal(o.Value)
-	}
-	label := o.Label
-	if label == "" {
-		label = o.Value
-	}
-	return json.Marshal(optionObject{Value: o.Value, Label: label, Color: o.Color})
-}
-
-// UnmarshalJSON accepts both forms.
-func (o *ResponseOption) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*o = ResponseOption{Value: s}
-		return nil
-	}
-	var obj optionObject
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return errors.New("an option is neither a string nor a {value, label} object")
-	}
-	*o = ResponseOption(obj)
 	return nil
 }
 
@@ -354,124 +261,4 @@ func (c *Client) CancelRequest(ctx context.Context, id string) (*CancelledReques
 		return nil, err
 	}
 	return &out, nil
-}
-
-// IsNullJSON reports whether raw is absent or the JSON literal null.
-func IsNullJSON(raw json.RawMessage) bool {
-	return len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
-}
-
-// AnswerText renders an answer (a response_data or default_response value)
-// as one string, the way a configuration compares it:
-//   - a string is itself;
-//   - a number is its decimal form, such as "4" or "4.5";
-//   - true and false are "true" and "false";
-//   - a list is its elements rendered this way and joined with commas,
-//     such as "grammar,accuracy";
-//   - an object with one of the keys the response-type pages document
-//     ("selected_value", "selected_values", "rating", "number",
-//     "boolean") is that value rendered this way, since the API may wrap
-//     an answer like that: {"boolean": true, "boolean_label": "Deploy"}
-//     is "true";
-//   - any other object is its compact JSON.
-//
-// ok is false when raw is absent or null: there is no answer.
-func AnswerText(raw json.RawMessage) (text string, ok bool) {
-	if IsNullJSON(raw) {
-		return "", false
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return string(bytes.TrimSpace(raw)), true
-	}
-	return answerValueText(v, true), true
-}
-
-func answerValueText(v any, top bool) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case json.Number:
-		if f, err := strconv.ParseFloat(x.String(), 64); err == nil {
-			return strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
-	case []any:
-		if top {
-			parts := make([]string, len(x))
-			for i, e := range x {
-				parts[i] = answerValueText(e, false)
-			}
-			return strings.Join(parts, ",")
-		}
-	case map[string]any:
-		if top {
-			for _, key := range answerKeys {
-				if inner, found := x[key]; found {
-					return answerValueText(inner, true)
-				}
-			}
-		}
-	}
-	b, _ := json.Marshal(v) // v came from JSON, so it encodes.
-	return string(b)
-}
-
-// answerKeys are the keys under which the API's response_data objects
-// carry the answer itself, beside its label or formatted value.
-var answerKeys = []string{"selected_value", "selected_values", "boolean", "number", "rating"}
-
-// EncodeAnswer is the inverse of AnswerText for an answer written by hand,
-// such as a default response: it returns the JSON value that a response of
-// responseType carries.
-//   - rating and number: a JSON number; text must be one, such as "4.5";
-//   - multi_select: a list of strings; text is the option values separated
-//     by commas, such as "grammar,accuracy" (spaces around them are
-//     ignored);
-//   - boolean: JSON true or false; text must be "true" or "false";
-//   - single_select, text and anything else: text as a JSON string.
-func EncodeAnswer(responseType ResponseType, text string) (json.RawMessage, error) {
-	switch responseType {
-	case ResponseRating, ResponseNumber:
-		t := strings.TrimSpace(text)
-		var f float64
-		if err := json.Unmarshal([]byte(t), &f); err != nil {
-			return nil, fmt.Errorf("%q is not a number; a %s answer is a number such as 4 or 4.5", text, responseType)
-		}
-		return json.RawMessage(t), nil
-	case ResponseBoolean:
-		switch strings.TrimSpace(text) {
-		case "true":
-			return json.RawMessage("true"), nil
-		case "false":
-			return json.RawMessage("false"), nil
-		}
-		return nil, fmt.Errorf("%q is not a boolean; a boolean answer is true or false", text)
-	case ResponseMultiSelect:
-		values := SplitMultiAnswer(text)
-		for _, v := range values {
-			if v == "" {
-				return nil, fmt.Errorf("%q has an empty option value; separate option values with single commas, such as \"a,b\"", text)
-			}
-		}
-		return json.Marshal(values)
-	default:
-		return json.Marshal(text)
-	}
-}
-
-// SplitMultiAnswer splits a multi_select answer written as comma-separated
-// option values, trimming spaces around each.
-func SplitMultiAnswer(text string) []string {
-	parts := strings.Split(text, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return parts
 }
