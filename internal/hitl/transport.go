@@ -3,31 +3,16 @@ package hitl
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
-	"unicode"
 )
-
-// envelope is the wrapper around every API response.
-type envelope struct {
-	Error *bool           `json:"error"`
-	Msg   string          `json:"msg"`
-	Data  json.RawMessage `json:"data"`
-}
 
 // writeCounter moves every time this client starts or finishes a write, so
 // a cache can tell whether anything it holds may be stale.
@@ -251,188 +236,6 @@ func (c *Client) send(ctx context.Context, method, path string, payload []byte) 
 		"method": method, "path": path, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
 	})
 	return a
-}
-
-// retryReason says why a failed attempt may be repeated, or "" when it must
-// not be. Creates (POST) are repeated only when the server certainly did not
-// act on them: a 429, or a request that never left this machine.
-func retryReason(method string, a attempt) string {
-	idempotent := method != http.MethodPost
-	switch {
-	case a.err != nil && permanentTransportError(a.err):
-		return ""
-	case a.err != nil && !a.sent:
-		return "connection error before the request was sent: " + a.err.Error()
-	case a.err != nil && idempotent:
-		return "connection error: " + a.err.Error()
-	case a.err != nil:
-		return ""
-	case a.status == http.StatusTooManyRequests:
-		return "rate limited (429)"
-	case idempotent && (a.status == 500 || a.status == 502 || a.status == 503 || a.status == 504):
-		return fmt.Sprintf("server error (%d)", a.status)
-	}
-	return ""
-}
-
-// permanentTransportError reports whether a transport failure will not go
-// away by trying again: a host name that does not exist, or a server
-// certificate that is not trusted. Both are configuration errors.
-func permanentTransportError(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		return true
-	}
-	var verifyErr *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostnameErr x509.HostnameError
-	var invalidCert x509.CertificateInvalidError
-	return errors.As(err, &verifyErr) || errors.As(err, &unknownAuthority) ||
-		errors.As(err, &hostnameErr) || errors.As(err, &invalidCert)
-}
-
-// backoff returns the wait before retry number try+1: exponential with
-// jitter, never shorter than the server's Retry-After.
-func (c *Client) backoff(try int, retryAfter time.Duration) time.Duration {
-	wait := c.retryWaitMin << min(try, 20)
-	if wait > c.retryWaitMax || wait <= 0 {
-		wait = c.retryWaitMax
-	}
-	// Half fixed, half random, so that parallel resources that failed
-	// together do not retry in lock step.
-	wait = wait/2 + rand.N(wait/2+1)
-	if retryAfter >= wait {
-		// Never sooner than the server asked; spread the retries of
-		// requests that were limited together a little after it.
-		wait = retryAfter + rand.N(c.retryWaitMin/2+1)
-	}
-	return wait
-}
-
-// RetryWait returns how long to wait before attempt number try+1 of an
-// operation that failed try times: the client's backoff, for callers that
-// repeat whole operations (such as a create whose outcome was checked).
-func (c *Client) RetryWait(try int) time.Duration { return c.backoff(try, 0) }
-
-// callURL is the full address of a call without its query: what error
-// messages show, so that a wrong base URL is visible at a glance. The base
-// URL never holds credentials or a query (see ParseBaseURL).
-func (c *Client) callURL(path string) string {
-	path, _, _ = strings.Cut(path, "?")
-	return c.baseURL.String() + path
-}
-
-// finish turns the last attempt into the method's result.
-func (c *Client) finish(method, path string, a attempt, write bool, out any) error {
-	full := c.callURL(path)
-	if a.err != nil {
-		if write && a.sent {
-			return &UncertainError{Method: method, Path: path, URL: full, Err: a.err}
-		}
-		return fmt.Errorf("%s %s: %w", method, full, a.err)
-	}
-	if len(a.body) > maxResponseBytes {
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full,
-			Reason: fmt.Sprintf("the body is larger than %d MiB", maxResponseBytes>>20)}
-	}
-	err := decode(method, path, full, a, out)
-	var apiErr *APIError
-	if a.status == http.StatusTooManyRequests && a.rate.Known && a.rate.Remaining == 0 && errors.As(err, &apiErr) {
-		return &RateLimitError{APIError: apiErr, Limit: a.rate.Limit, Reset: a.rate.Reset, At: a.at}
-	}
-	return err
-}
-
-// firstContactAttempts is how many times a call is tried when its
-// connections are refused and the client has never reached the API.
-const firstContactAttempts = 3
-
-// isConnRefused reports whether a transport error is a refused connection.
-func isConnRefused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
-
-// sleepCtx waits for d and reports true, or false if ctx ends first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-timer.C:
-		return true
-	}
-}
-
-// decode reads an envelope, mapping failures to *APIError and malformed
-// answers to *ResponseError.
-func decode(method, path, full string, a attempt, out any) error {
-	ok := a.status >= 200 && a.status < 300
-	var env envelope
-	if err := json.Unmarshal(a.body, &env); err != nil {
-		if !ok {
-			// Proxies answer 502s with HTML; the status is what matters.
-			return &APIError{StatusCode: a.status, Method: method, Path: path, URL: full,
-				Message: http.StatusText(a.status), Details: "the response body was not JSON: " + snippet(a.body), RetryAfter: a.retryAfter}
-		}
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full,
-			Reason: "the body is not a valid JSON envelope (" + err.Error() + ")", Snippet: snippet(a.body)}
-	}
-	if !ok || (env.Error != nil && *env.Error) {
-		apiErr := &APIError{StatusCode: a.status, Method: method, Path: path, URL: full, Message: env.Msg,
-			RetryAfter: a.retryAfter, Envelope: env.Error != nil}
-		if len(env.Data) > 0 && string(env.Data) != "null" {
-			var details any
-			if json.Unmarshal(env.Data, &details) == nil {
-				apiErr.Details = details
-			}
-		}
-		if apiErr.Message == "" {
-			apiErr.Message = "the API reported an error without a message"
-		}
-		return apiErr
-	}
-	if out == nil {
-		return nil
-	}
-	if len(env.Data) == 0 || string(env.Data) == "null" {
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full, Reason: `the envelope has no "data"`, Snippet: snippet(a.body)}
-	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
-		return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full, Reason: "the data does not have the documented shape (" + err.Error() + ")", Snippet: snippet(a.body)}
-	}
-	if v, ok := out.(interface{ validate() error }); ok {
-		if err := v.validate(); err != nil {
-			return &ResponseError{StatusCode: a.status, Method: method, Path: path, URL: full, Reason: err.Error()}
-		}
-	}
-	return nil
-}
-
-// snippet returns the start of a body as printable text.
-func snippet(body []byte) string {
-	const maxLen = 80
-	s := string(body)
-	if len(s) > maxLen {
-		s = s[:maxLen] + "…"
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return ' '
-	}, s)
-}
-
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
 }
 
 // stripURL drops the "Get \"https://...\":" prefix that net/http adds to
