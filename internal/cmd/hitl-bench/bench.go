@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,8 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -321,101 +318,4 @@ func (b *bench) terraformRun(ctx context.Context, dir string, args ...string) (w
 		return wall, cpu, fmt.Errorf("terraform %s: %w", args[0], err)
 	}
 	return wall, cpu, nil
-}
-
-// hitlConfig is a configuration of n loops with the given description.
-func hitlConfig(n int, description string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    hitl = {
-      source = %s
-    }
-  }
-}
-
-# The base URL and API key come from HITL_BASE_URL and HITL_API_KEY.
-provider "hitl" {}
-
-resource "hitl_loop" "bench" {
-  count       = %d
-  name        = "Benchmark loop ${count.index}"
-  description = %s
-  icon        = "eye"
-}
-`, devenv.HCLString(devenv.ProviderSource), n, devenv.HCLString(description))
-}
-
-// dataConfig is the same shape on Terraform's built-in terraform_data,
-// which costs no provider process and no API call.
-func dataConfig(n int, input string) string {
-	return fmt.Sprintf(`resource "terraform_data" "bench" {
-  count = %d
-  input = %s
-}
-`, n, devenv.HCLString(input))
-}
-
-// writeConfig writes main.tf in dir, creating dir.
-func writeConfig(dir, config string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644)
-}
-
-// describeEnvironment says what the results were measured on.
-// loadStart and loadEnd are the load averages at the start and the end of
-// the run, "" when unknown: other work on the machine skews the times.
-func describeEnvironment(terraformVersion string, opts options, loadStart, loadEnd string) string {
-	ns := make([]string, len(opts.Ns))
-	for i, n := range opts.Ns {
-		ns[i] = strconv.Itoa(n)
-	}
-	machine := fmt.Sprintf("%d CPUs", runtime.NumCPU())
-	if model := procField("/proc/cpuinfo", "model name"); model != "" {
-		machine += " (" + model + ")"
-	}
-	if mem := procField("/proc/meminfo", "MemTotal"); mem != "" {
-		if kb, err := strconv.ParseInt(strings.TrimSuffix(mem, " kB"), 10, 64); err == nil {
-			machine += fmt.Sprintf(", %.0f GiB memory", float64(kb)/(1<<20))
-		}
-	}
-	s := fmt.Sprintf("- Date: %s\n- Terraform %s, %s %s/%s\n- Machine: %s\n- Emulator latency %s per request, Terraform parallelism %d, N = %s\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), terraformVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH,
-		machine, opts.Latency, opts.Parallelism, strings.Join(ns, ", "))
-	if loadStart != "" && loadEnd != "" {
-		s += fmt.Sprintf("- Load average (1, 5, 15 min): %s at the start, %s at the end\n", loadStart, loadEnd)
-	}
-	return s
-}
-
-// loadAverage returns the first three fields of /proc/loadavg, or "".
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], ", ")
-}
-
-// procField returns the value of the first "key: value" line of a /proc
-// file, or "" when there is none.
-func procField(path, key string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(k) == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
