@@ -3,28 +3,11 @@ package hitl
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
-
-// newEmulatorClient returns a client talking to a fresh emulator.
-func newEmulatorClient(t testing.TB, cfg emulator.Config, opts ...Option) (*Client, *emulator.Emulator) {
-	t.Helper()
-	e := emulator.New(cfg)
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	opts = append([]Option{WithBaseURL(srv.URL + "/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := New(e.APIKey(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, e
-}
 
 func TestLoopLifecycle(t *testing.T) {
 	ctx := context.Background()
@@ -155,51 +138,8 @@ func TestAPIErrorClasses(t *testing.T) {
 	}
 }
 
-// recordingHandler wraps the emulator to capture what the client sent.
-type recordingHandler struct {
-	next     http.Handler
-	requests []recordedRequest
-}
-
-type recordedRequest struct {
-	method, path, body string
-	header             http.Header
-}
-
-func (h *recordingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var body strings.Builder
-	if r.Body != nil {
-		buf := make([]byte, 4096)
-		for {
-			n, err := r.Body.Read(buf)
-			body.Write(buf[:n])
-			if err != nil {
-				break
-			}
-		}
-		r.Body.Close()
-	}
-	h.requests = append(h.requests, recordedRequest{r.Method, r.URL.Path, body.String(), r.Header.Clone()})
-	r.Body = http.NoBody
-	if body.Len() > 0 {
-		r.Body = readCloser{strings.NewReader(body.String())}
-	}
-	h.next.ServeHTTP(w, r)
-}
-
-type readCloser struct{ *strings.Reader }
-
-func (readCloser) Close() error { return nil }
-
 func TestRequestsCarryHeadersAndOnlyChangedFields(t *testing.T) {
-	e := emulator.New(emulator.Config{})
-	rec := &recordingHandler{next: e}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
-	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"), WithUserAgent("terraform-provider-hitl/1.2.3 Terraform/1.11.4"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, e, rec := newRecordedClient(t, emulator.Config{}, WithUserAgent("terraform-provider-hitl/1.2.3 Terraform/1.11.4"))
 	ctx := context.Background()
 	created, err := c.CreateLoop(ctx, CreateLoopInput{Name: "A", Icon: "star"})
 	if err != nil {

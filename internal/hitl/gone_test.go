@@ -68,12 +68,8 @@ func htmlNotFound(t *testing.T) string {
 func TestReadLoopGoneOnlyWhenTheAPISaysSo(t *testing.T) {
 	ctx := context.Background()
 	e := emulator.New(emulator.Config{})
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	good, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := serve(t, e)
+	good := newTestClient(t, e.APIKey(), root+"/v1")
 	ids := createLoops(t, good, 2)
 	e.DeleteLoop(ids[1])
 
@@ -87,12 +83,9 @@ func TestReadLoopGoneOnlyWhenTheAPISaysSo(t *testing.T) {
 		t.Errorf("snapshot Get(deleted) error = %v, want IsConfirmedGone", err)
 	}
 
-	for name, base := range map[string]string{"without /v1": srv.URL, "HTML 404 server": htmlNotFound(t) + "/v1"} {
+	for name, base := range map[string]string{"without /v1": root, "HTML 404 server": htmlNotFound(t) + "/v1"} {
 		t.Run(name, func(t *testing.T) {
-			c, err := New(e.APIKey(), WithBaseURL(base), WithRetryWait(time.Millisecond, 2*time.Millisecond))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := newTestClient(t, e.APIKey(), base, WithRetryWait(time.Millisecond, 2*time.Millisecond))
 			check := func(what string, err error, wantURL string) {
 				t.Helper()
 				if err == nil || IsLoopNotFoundAnswer(err) || IsConfirmedGone(err) || !IsEndpointNotFound(err) {
@@ -105,7 +98,7 @@ func TestReadLoopGoneOnlyWhenTheAPISaysSo(t *testing.T) {
 					t.Errorf("%s: error contains the API key", what)
 				}
 			}
-			_, err = c.ReadLoop(ctx, ids[0])
+			_, err := c.ReadLoop(ctx, ids[0])
 			check("ReadLoop", err, base+"/api/loops/"+ids[0])
 			_, err = c.ReadLoop(ctx, ids[1])
 			check("ReadLoop(deleted)", err, base+"/api/loops/"+ids[1])
@@ -128,7 +121,7 @@ func TestGoneNeedsTheListToAgree(t *testing.T) {
 	const id = "65f1234567890abcdef12345"
 	listed := fmt.Sprintf(`{"error":false,"msg":"ok","data":{"loops":[{"id":%q,"name":"A","icon":"star"}],"count":1}}`, id)
 	var requestPages int
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newStubClient(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/v1/api/loops":
 			answer(200, listed)(w)
@@ -149,12 +142,7 @@ func TestGoneNeedsTheListToAgree(t *testing.T) {
 		default:
 			answer(404, `{"error":true,"msg":"Request not found"}`)(w)
 		}
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New("hitl_test_key", WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	ctx := context.Background()
 	if _, err := c.ReadLoop(ctx, id); err == nil || IsConfirmedGone(err) || !strings.Contains(err.Error(), "still holds") {
 		t.Errorf("ReadLoop error = %v, want a failure to confirm", err)

@@ -3,7 +3,6 @@ package hitl
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -48,14 +47,10 @@ func TestIsMemberGone(t *testing.T) {
 func membersFixture(t *testing.T, cfg emulator.Config) (*emulator.Emulator, *Client, string, string) {
 	t.Helper()
 	e := emulator.New(cfg)
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := serve(t, e)
+	c := newTestClient(t, e.APIKey(), root+"/v1")
 	id := createLoops(t, c, 1)[0]
-	return e, c, id, srv.URL
+	return e, c, id, root
 }
 
 func TestListMembers(t *testing.T) {
@@ -116,10 +111,7 @@ func TestEnsureMemberRemoved(t *testing.T) {
 		t.Errorf("removing the creator: %v, want a 400", err)
 	}
 
-	wrong, err := New(e.APIKey(), WithBaseURL(root), WithRetryWait(time.Millisecond, 2*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	wrong := newTestClient(t, e.APIKey(), root, WithRetryWait(time.Millisecond, 2*time.Millisecond))
 	err = wrong.EnsureMemberRemoved(ctx, id, other)
 	if !IsEndpointNotFound(err) || !strings.Contains(err.Error(), root+"/api/loops/"+id+"/members/"+other) {
 		t.Errorf("through a wrong URL: %v, want a 404 naming the URL", err)
@@ -152,19 +144,14 @@ func TestEnsureMemberRemovedLostAnswer(t *testing.T) {
 // A "Member not found" that the list contradicts is not a removal.
 func TestMemberGoneNeedsTheListToAgree(t *testing.T) {
 	const loopID, userID = "65f1234567890abcdef12345", "65f1234567890abcdef12346"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := newStubClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			answer(200, `{"error":false,"msg":"ok","data":{"members":[{"user_id":"`+userID+`","email":"x@y.z","status":"active","role":"member"}],"total_count":1,"active_count":1,"pending_count":0}}`)(w)
 			return
 		}
 		answer(404, `{"error":true,"msg":"Member not found"}`)(w)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New("hitl_test_key", WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.EnsureMemberRemoved(context.Background(), loopID, userID)
+	})
+	err := c.EnsureMemberRemoved(context.Background(), loopID, userID)
 	if err == nil || !strings.Contains(err.Error(), "still holds") {
 		t.Errorf("error = %v, want a failure to confirm", err)
 	}

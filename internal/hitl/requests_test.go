@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -16,14 +15,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestRequestLifecycle(t *testing.T) {
 	ctx := context.Background()
-	e := emulator.New(emulator.Config{Email: "me@example.com"})
-	rec := &recordingHandler{next: e}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, e, rec := newRecordedClient(t, emulator.Config{Email: "me@example.com"})
 	loop, err := c.CreateLoop(ctx, CreateLoopInput{Name: "Deploys", Icon: "shield-check"})
 	if err != nil {
 		t.Fatal(err)
@@ -306,14 +298,7 @@ func TestAutoResponderAnswerIsVisible(t *testing.T) {
 // A text or rating request without settings still carries the
 // response_config object that the documented body has, empty.
 func TestCreateRequestSendsEmptyResponseConfig(t *testing.T) {
-	e := emulator.New(emulator.Config{})
-	rec := &recordingHandler{next: e}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _, rec := newRecordedClient(t, emulator.Config{})
 	loop, err := c.CreateLoop(t.Context(), CreateLoopInput{Name: "Support", Icon: "chat"})
 	if err != nil {
 		t.Fatal(err)

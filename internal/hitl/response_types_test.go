@@ -2,7 +2,6 @@ package hitl
 
 import (
 	"encoding/json"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
@@ -13,14 +12,7 @@ import (
 // and its end-to-end script send, and the emulator, which follows those
 // pages, accepts each body.
 func TestCreateRequestBodyPerResponseType(t *testing.T) {
-	e := emulator.New(emulator.Config{})
-	rec := &recordingHandler{next: e}
-	srv := httptest.NewServer(rec)
-	t.Cleanup(srv.Close)
-	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _, rec := newRecordedClient(t, emulator.Config{})
 	loop, err := c.CreateLoop(t.Context(), CreateLoopInput{Name: "Types", Icon: "star"})
 	if err != nil {
 		t.Fatal(err)

@@ -10,19 +10,6 @@ import (
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
 
-func createLoops(t testing.TB, c *Client, n int) []string {
-	t.Helper()
-	ids := make([]string, n)
-	for i := range ids {
-		created, err := c.CreateLoop(context.Background(), CreateLoopInput{Name: fmt.Sprintf("loop %d", i), Icon: "star"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = created.Loop.ID
-	}
-	return ids
-}
-
 func TestSnapshotServesConcurrentReadsWithOneList(t *testing.T) {
 	c, e := newEmulatorClient(t, emulator.Config{Latency: 20 * time.Millisecond})
 	ids := createLoops(t, c, 50)

@@ -20,24 +20,11 @@ import (
 func scriptedServer(t *testing.T, answers ...func(w http.ResponseWriter)) (*Client, *atomic.Int32) {
 	t.Helper()
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	c := newStubClient(t, func(w http.ResponseWriter, _ *http.Request) {
 		i := int(n.Add(1)) - 1
 		answers[min(i, len(answers)-1)](w)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := New("hitl_test_key", WithBaseURL(srv.URL+"/v1"), WithRetryWait(time.Millisecond, 5*time.Millisecond), WithMaxRetries(3))
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, WithMaxRetries(3))
 	return c, &n
-}
-
-func answer(status int, body string) func(w http.ResponseWriter) {
-	return func(w http.ResponseWriter) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-	}
 }
 
 const okLoop = `{"error":false,"msg":"Loop retrieved successfully","data":{"loop":{"id":"65f1234567890abcdef12345","name":"A","icon":"star"}}}`

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
@@ -14,13 +13,7 @@ import (
 // the functions that also ask the list return a *GoneError.
 func TestConfirmedGoneOnlyFromTheConfirmingPath(t *testing.T) {
 	ctx := context.Background()
-	e := emulator.New(emulator.Config{})
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	c, err := New(e.APIKey(), WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, e := newEmulatorClient(t, emulator.Config{})
 	id := createLoops(t, c, 1)[0]
 	e.DeleteLoop(id)
 
