@@ -3,7 +3,6 @@ package memberpolicy
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
@@ -80,25 +79,7 @@ func TestChecks(t *testing.T) {
 // sent completes.
 func TestEnforceStopsWhenInterrupted(t *testing.T) {
 	e := emulator.New(emulator.Config{})
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	c, err := hitl.New(e.APIKey(), hitl.WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := c.CreateLoop(t.Context(), hitl.CreateLoopInput{Name: "L", Icon: "eye"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := created.Loop.ID
-	var remove []hitl.LoopMember
-	for _, email := range []string{"a@evil.test", "b@evil.test"} {
-		uid, err := e.AddMember(id, email, "active")
-		if err != nil {
-			t.Fatal(err)
-		}
-		remove = append(remove, hitl.LoopMember{UserID: uid, Email: email})
-	}
+	c, id, remove := loopWithMembers(t, e, e, "a@evil.test", "b@evil.test")
 
 	removed, err := Enforce(t.Context(), c, id, remove)
 	if err != nil || len(removed) != 2 {
@@ -127,7 +108,7 @@ func TestEnforceStopsWhenInterrupted(t *testing.T) {
 func TestEnforceSeesRemovalThroughAfterInterrupt(t *testing.T) {
 	e := emulator.New(emulator.Config{})
 	arrived, release := make(chan struct{}, 1), make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c, id, remove := loopWithMembers(t, e, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodDelete {
 			select {
 			case arrived <- struct{}{}:
@@ -136,25 +117,7 @@ func TestEnforceSeesRemovalThroughAfterInterrupt(t *testing.T) {
 			<-release
 		}
 		e.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := hitl.New(e.APIKey(), hitl.WithBaseURL(srv.URL+"/v1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	created, err := c.CreateLoop(t.Context(), hitl.CreateLoopInput{Name: "L", Icon: "eye"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := created.Loop.ID
-	var remove []hitl.LoopMember
-	for _, email := range []string{"a@evil.test", "b@evil.test"} {
-		uid, err := e.AddMember(id, email, "active")
-		if err != nil {
-			t.Fatal(err)
-		}
-		remove = append(remove, hitl.LoopMember{UserID: uid, Email: email})
-	}
+	}), "a@evil.test", "b@evil.test")
 
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
