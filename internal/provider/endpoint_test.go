@@ -93,15 +93,22 @@ func (l *loopIDs) unchanged(s *testServer) stateCheckFunc {
 	})
 }
 
+// twoLoopsAtWrongEndpoints starts a test server and returns it with
+// twoLoopsConfig and two wrong base URLs for it: the server without /v1
+// (the emulator's unknown route, 404 "Not found") and a web server that
+// answers every request with an HTML 404 page.
+func twoLoopsAtWrongEndpoints(t *testing.T) (s *testServer, cfg, noV1, html string) {
+	t.Helper()
+	s = newTestServer(t, emulator.Config{})
+	return s, twoLoopsConfig(s), strings.TrimSuffix(s.URL, "/v1"), htmlNotFoundServer(t) + "/v1"
+}
+
 // Plan, apply and destroy through a base URL without /v1 (the emulator's
 // unknown route, 404 "Not found") or at a web server answering HTML 404s,
 // with and without batch_refresh, all fail clearly; the loops stay in state
 // and on the server, and the correct URL then finds nothing to do.
 func TestAccLoopResource_wrongEndpointIsAnError(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	noV1 := strings.TrimSuffix(s.URL, "/v1")
-	html := htmlNotFoundServer(t) + "/v1"
-	cfg := twoLoopsConfig(s)
+	s, cfg, noV1, html := twoLoopsAtWrongEndpoints(t)
 	var ids loopIDs
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -154,10 +161,7 @@ func TestAccLoopResource_wrongEndpointIsAnError(t *testing.T) {
 // deletes to it; their 404s are not the API's "Loop not found", so destroy
 // fails and the loops stay, in state and on the server.
 func TestAccLoopResource_wrongEndpointDestroyWithoutRefresh(t *testing.T) {
-	s := newTestServer(t, emulator.Config{})
-	noV1 := strings.TrimSuffix(s.URL, "/v1")
-	html := htmlNotFoundServer(t) + "/v1"
-	cfg := twoLoopsConfig(s)
+	s, cfg, noV1, html := twoLoopsAtWrongEndpoints(t)
 	var ids loopIDs
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -74,6 +74,25 @@ func importingLoop(t *testing.T, file, loopID string) func(name, content string)
 	}
 }
 
+// importedLoopStep applies dir, which imports the existing loop loopID as
+// addr, and checks the documented outcome: nothing to change, the loop's id
+// in state, no invite code, and the server still holds just that loop; and
+// any further checks.
+func importedLoopStep(s *testServer, dir, addr, loopID string, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		ProtoV6ProviderFactories: testProviderFactories,
+		ConfigDirectory:          config.StaticDirectory(dir),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+		}},
+		ConfigStateChecks: append([]statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(loopID)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.Null()),
+			expectLoopsOnServer(s, "Content Moderation"),
+		}, checks...),
+	}
+}
+
 // TestAccExample_providerAndLoop runs examples/provider/provider.tf with
 // examples/resources/hitl_loop/resource.tf, then imports the loop the way
 // import.sh does.
@@ -124,19 +143,8 @@ func TestAccExample_importBlock(t *testing.T) {
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		CheckDestroy:           checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: testProviderFactories,
-				ConfigDirectory:          config.StaticDirectory(dir),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(loopID)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.Null()),
-					expectLoopsOnServer(s, "Content Moderation"),
-				},
-			},
+			importedLoopStep(s, dir, addr, loopID,
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("join_url"), knownvalue.Null())),
 		},
 	})
 }
@@ -158,19 +166,8 @@ func TestAccExample_importByIdentity(t *testing.T) {
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		CheckDestroy:           checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: testProviderFactories,
-				ConfigDirectory:          config.StaticDirectory(dir),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(loopID)),
-					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.StringExact(loopID)}),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_code"), knownvalue.Null()),
-					expectLoopsOnServer(s, "Content Moderation"),
-				},
-			},
+			importedLoopStep(s, dir, addr, loopID,
+				statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": knownvalue.StringExact(loopID)})),
 			{
 				ProtoV6ProviderFactories: testProviderFactories,
 				ConfigDirectory:          config.StaticDirectory(withoutImport),

@@ -18,6 +18,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -82,6 +83,20 @@ func (s *testServer) providerBlock(extra ...string) string {
 }
 
 // createLoopOutside creates a loop through the API with apiKey, as another
+// testWithAndWithoutBatchRefresh reads dataSources twice, with the
+// provider's batched refresh and without it, and runs the same checks on
+// both: the two ways must agree.
+func testWithAndWithoutBatchRefresh(t *testing.T, s *testServer, dataSources string, checks []statecheck.StateCheck) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: s.providerBlock() + dataSources, ConfigStateChecks: checks},
+			{Config: s.providerBlock("batch_refresh = false") + dataSources, ConfigStateChecks: checks},
+		},
+	})
+}
+
 // tool or person would, outside Terraform, and returns its id.
 func (s *testServer) createLoopOutside(t *testing.T, apiKey string, in hitl.CreateLoopInput) string {
 	t.Helper()

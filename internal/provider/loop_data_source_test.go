@@ -104,13 +104,7 @@ data "hitl_loop" "by_name" {
 		})),
 	)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: s.providerBlock() + dataSources, ConfigStateChecks: checks},
-			{Config: s.providerBlock("batch_refresh = false") + dataSources, ConfigStateChecks: checks},
-		},
-	})
+	testWithAndWithoutBatchRefresh(t, s, dataSources, checks)
 }
 
 // A data source that reads a loop managed in the same configuration waits

@@ -81,13 +81,7 @@ data "hitl_loops" "none" {
 		})),
 	)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: s.providerBlock() + dataSources, ConfigStateChecks: checks},
-			{Config: s.providerBlock("batch_refresh = false") + dataSources, ConfigStateChecks: checks},
-		},
-	})
+	testWithAndWithoutBatchRefresh(t, s, dataSources, checks)
 }
 
 // An account without loops, or whose loops are all someone else's, lists

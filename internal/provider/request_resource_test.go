@@ -105,6 +105,16 @@ func TestAccRequestResource_pendingIsCancelledOnDestroy(t *testing.T) {
 	})
 }
 
+// expectAnswer checks the status of the request at address and the answer
+// it recorded, as text (response) and as the API's JSON (response_data).
+func expectAnswer(address, status, response, responseData string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("status"), knownvalue.StringExact(status)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("response"), knownvalue.StringExact(response)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("response_data"), knownvalue.StringExact(responseData)),
+	}
+}
+
 // An answer given after create, without waiting, reaches state on refresh;
 // destroying the answered request leaves it completed on the server.
 func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
@@ -151,14 +161,11 @@ func TestAccRequestResource_refreshPicksUpAnswer(t *testing.T) {
 				Config: cfg,
 				// The answer changes computed values only: no new request.
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`{"selected_label":"Approve","selected_value":"approve"}`)),
+				ConfigStateChecks: append(expectAnswer(gateAddr, "completed", "approve", `{"selected_label":"Approve","selected_value":"approve"}`),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_by"), knownvalue.StringRegexp(hexID)),
 					expectRequestOnServer(s, gateAddr),
 					serverStatuses(s, "completed"),
-				},
+				),
 			},
 		},
 	})
@@ -182,15 +189,12 @@ func TestAccRequestResource_waitApproved(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("approve")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`{"selected_value":"approve"}`)),
+				ConfigStateChecks: append(expectAnswer(gateAddr, "completed", "approve", `{"selected_value":"approve"}`),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_at"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue("terraform_data.deploy", tfjsonpath.New("output"), knownvalue.StringExact("v1.4.2")),
 					expectRequestOnServer(s, gateAddr),
 					serverStatuses(s, "completed"),
-				},
+				),
 			},
 			{
 				// A longer wait is a Terraform-side setting: no new question.
@@ -290,13 +294,10 @@ func TestAccRequestResource_timeoutRecordsDefault(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("status"), knownvalue.StringExact("timeout")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response"), knownvalue.StringExact("reject")),
-					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_data"), knownvalue.StringExact(`"reject"`)),
+				ConfigStateChecks: append(expectAnswer(gateAddr, "timeout", "reject", `"reject"`),
 					statecheck.ExpectKnownValue(gateAddr, tfjsonpath.New("response_by"), knownvalue.Null()),
 					expectRequestOnServer(s, gateAddr),
-				},
+				),
 			},
 			{
 				Config:      strings.Replace(cfg, "wait_for_response = true", "wait_for_response = true\n  approve_values = [\"approve\"]", 1),
