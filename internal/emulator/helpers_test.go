@@ -207,6 +207,17 @@ func (f *fixture) createRequest(loopID string, body map[string]any) string {
 	return d.RequestID
 }
 
+// answeredRequest creates a valid request in loopID and answers it
+// "approve", and returns its id.
+func (f *fixture) answeredRequest(loopID string) string {
+	f.t.Helper()
+	id := f.createRequest(loopID, validRequest())
+	if err := f.emu.RespondToRequest(id, "approve"); err != nil {
+		f.t.Fatal(err)
+	}
+	return id
+}
+
 // requestBody mirrors GET /api/requests/{id}'s request object.
 type requestBody struct {
 	ID              string          `json:"id"`

@@ -364,11 +364,8 @@ func TestCancelRequest(t *testing.T) {
 	loop := f.createLoop("Review").Loop.ID
 	pending := f.createRequest(loop, validRequest())
 	claimed := f.createRequest(loop, validRequest())
-	done := f.createRequest(loop, validRequest())
+	done := f.answeredRequest(loop)
 	if err := f.emu.ClaimRequest(claimed); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.emu.RespondToRequest(done, "approve"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -403,10 +400,7 @@ func TestFeedback(t *testing.T) {
 	f := newFixture(t, emulator.Config{})
 	loop := f.createLoop("Review").Loop.ID
 	pending := f.createRequest(loop, validRequest())
-	done := f.createRequest(loop, validRequest())
-	if err := f.emu.RespondToRequest(done, "approve"); err != nil {
-		t.Fatal(err)
-	}
+	done := f.answeredRequest(loop)
 	body := map[string]any{"feedback": map[string]any{"rating": 5}}
 	f.do(http.MethodPost, "/v1/api/requests/"+pending+"/feedback", body).
 		expect(t, http.StatusBadRequest, "Feedback can only be submitted for completed requests")
