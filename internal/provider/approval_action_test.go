@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -499,13 +498,8 @@ func TestAccApprovalAction_approvalGateExample(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: actionVersionChecks,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.Loops()); n != 0 {
-				return fmt.Errorf("destroy left %d loops", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{approved, rejected, still, next},
+		CheckDestroy:           checkNoLoopsLeft(s),
+		Steps:                  []resource.TestStep{approved, rejected, still, next},
 	})
 }
 

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
 )
@@ -93,12 +91,7 @@ func TestAccRequestResource_approvalGateRollbackAsksAgain(t *testing.T) {
 		}),
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.Loops()); n != 0 {
-				return fmt.Errorf("destroy left %d loops", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{approved, rejected, rollback},
+		CheckDestroy: checkNoLoopsLeft(s),
+		Steps:        []resource.TestStep{approved, rejected, rollback},
 	})
 }

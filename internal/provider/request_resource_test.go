@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/approval"
@@ -476,13 +475,8 @@ func TestAccRequestResource_approvalGateExample(t *testing.T) {
 				})
 			}
 			resource.ParallelTest(t, resource.TestCase{
-				CheckDestroy: func(*terraform.State) error {
-					if n := len(s.Loops()); n != 0 {
-						return fmt.Errorf("destroy left %d loops", n)
-					}
-					return nil
-				},
-				Steps: steps,
+				CheckDestroy: checkNoLoopsLeft(s),
+				Steps:        steps,
 			})
 		})
 	}
@@ -500,12 +494,7 @@ func TestAccRequestResource_documentationExample(t *testing.T) {
 	const gate = "hitl_request.schema_migration"
 
 	resource.ParallelTest(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.Loops()); n != 0 {
-				return fmt.Errorf("destroy left %d loops", n)
-			}
-			return nil
-		},
+		CheckDestroy: checkNoLoopsLeft(s),
 		Steps: []resource.TestStep{{
 			ProtoV6ProviderFactories: testProviderFactories,
 			ConfigDirectory:          config.StaticDirectory(dir),
@@ -666,12 +655,7 @@ func TestAccRequestResource_approvalGateRejectedReleaseKeepsDeploy(t *testing.T)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(s.Loops()); n != 0 {
-				return fmt.Errorf("destroy left %d loops", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{approved, rejected, still, next},
+		CheckDestroy: checkNoLoopsLeft(s),
+		Steps:        []resource.TestStep{approved, rejected, still, next},
 	})
 }
