@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -19,6 +20,19 @@ import (
 // asks exactly once more.
 func TestAccRequestResource_interruptDuringCreate(t *testing.T) {
 	t.Parallel()
+	// Ctrl-C as the POST arrives, while it is on its way, and once the
+	// create was answered and the wait has begun.
+	for _, after := range []time.Duration{0, 400 * time.Millisecond, 1500 * time.Millisecond} {
+		t.Run(fmt.Sprintf("%s after the POST", after), func(t *testing.T) {
+			t.Parallel()
+			interruptRequestCreate(t, after)
+		})
+	}
+}
+
+// interruptRequestCreate presses Ctrl-C the given time after the emulator
+// has received the request's POST, which it answers a second later.
+func interruptRequestCreate(t *testing.T, after time.Duration) {
 	s := newTestServer(t, emulator.Config{})
 	loopID := s.createLoop(t)
 	r := initCLI(t, gateConfig(s, loopID, `
@@ -36,6 +50,7 @@ func TestAccRequestResource_interruptDuringCreate(t *testing.T) {
 		for sent := time.Now(); s.Calls()["POST /api/loops/{id}/requests"] == 0 && time.Since(sent) < time.Minute; {
 			time.Sleep(10 * time.Millisecond)
 		}
+		time.Sleep(after)
 	}
 	out, failed := r.interruptAt(gateAddr+": Creating...", posted, "apply", "-auto-approve", "-no-color")
 	if !failed {
