@@ -39,7 +39,7 @@ func (c *Client) finish(method, path string, a attempt, write bool, out any) err
 	}
 	err := decode(method, path, full, a, out)
 	var apiErr *APIError
-	if a.status == http.StatusTooManyRequests && a.rate.Known && a.rate.Remaining == 0 && errors.As(err, &apiErr) {
+	if budgetSpent(a) && errors.As(err, &apiErr) {
 		return &RateLimitError{APIError: apiErr, Limit: a.rate.Limit, Reset: a.rate.Reset, At: a.at}
 	}
 	return err
