@@ -100,12 +100,7 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 				}
 				return spent.rate, err
 			}
-			c.logInfo(ctx, "HITL API request budget spent; waiting for it to reset", map[string]any{
-				"method": method, "path": path, "limit": spent.rate.Limit,
-				"reset_at": spent.rate.Reset.UTC().Format(time.RFC3339), "wait": wait.Round(time.Second).String(),
-			})
-			notifyBudgetWait(ctx, BudgetWait{Method: method, Path: path, Limit: spent.rate.Limit, Reset: spent.rate.Reset})
-			if !sleepCtx(retryCtx, wait) {
+			if !c.waitForBudget(ctx, retryCtx, method, path, spent.rate, wait) {
 				return RateLimit{}, c.finish(method, path, attempt{err: context.Cause(retryCtx)}, write, out)
 			}
 		}
@@ -123,35 +118,19 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 			if retryCtx.Err() != nil || (c.maxRetries >= 0 && try >= c.maxRetries) || time.Until(deadline) < wait {
 				return a.rate, c.finish(method, path, a, write, out)
 			}
-			c.logInfo(ctx, "HITL API request budget spent; waiting for it to reset", map[string]any{
-				"method": method, "path": path, "limit": a.rate.Limit,
-				"reset_at": a.rate.Reset.UTC().Format(time.RFC3339), "wait": wait.Round(time.Second).String(),
-			})
-			notifyBudgetWait(ctx, BudgetWait{Method: method, Path: path, Limit: a.rate.Limit, Reset: a.rate.Reset})
-			if !sleepCtx(retryCtx, wait) {
+			if !c.waitForBudget(ctx, retryCtx, method, path, a.rate, wait) {
 				return a.rate, c.finish(method, path, a, write, out)
 			}
 			continue
 		}
-		if a.err != nil && !a.sent && isConnRefused(a.err) && !c.contacted.Load() {
+		if a.err != nil && !a.sent && isConnRefused(a.err) && !c.contacted.Load() && retryCtx.Err() == nil &&
+			(c.unreachable.Load() || try+1 >= firstContactAttempts || (c.maxRetries >= 0 && try >= c.maxRetries)) {
 			// Nothing has ever answered at this address: far more likely
-			// a wrong base URL than an outage. Try briefly, then report it
-			// once; other calls that are refused too fail at once.
-			if retryCtx.Err() != nil {
-				return RateLimit{}, c.finish(method, path, a, write, out)
-			}
-			if c.unreachable.Load() || try+1 >= firstContactAttempts || (c.maxRetries >= 0 && try >= c.maxRetries) {
-				c.unreachable.Store(true)
-				return RateLimit{}, &UnreachableError{BaseURL: c.baseURL.String(), URL: c.callURL(path), Method: method, Attempts: try + 1, Err: a.err}
-			}
-			wait := c.backoff(try, 0)
-			c.logWarn(ctx, "retrying HITL API request", map[string]any{
-				"method": method, "path": path, "attempt": try + 1, "reason": retryReason(method, a), "wait_ms": wait.Milliseconds(),
-			})
-			if !sleepCtx(retryCtx, wait) {
-				return RateLimit{}, c.finish(method, path, attempt{err: context.Cause(retryCtx), sent: a.sent}, write, out)
-			}
-			continue
+			// a wrong base URL than an outage. After a few quick tries
+			// (retried below like any refused connection), report it once;
+			// other calls that are refused too fail at once.
+			c.unreachable.Store(true)
+			return RateLimit{}, &UnreachableError{BaseURL: c.baseURL.String(), URL: c.callURL(path), Method: method, Attempts: try + 1, Err: a.err}
 		}
 		reason := retryReason(method, a)
 		if a.err != nil && a.sent && checkBeforeResend(ctx) {
@@ -172,17 +151,25 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 		c.logWarn(ctx, "retrying HITL API request", map[string]any{
 			"method": method, "path": path, "attempt": try + 1, "reason": reason, "wait_ms": wait.Milliseconds(),
 		})
-		timer := time.NewTimer(wait)
-		select {
-		case <-retryCtx.Done():
-			timer.Stop()
+		if !sleepCtx(retryCtx, wait) {
 			if !write && answered != nil {
 				return answered.rate, c.finish(method, path, *answered, write, out)
 			}
 			return RateLimit{}, c.finish(method, path, attempt{err: context.Cause(retryCtx), sent: a.sent}, write, out)
-		case <-timer.C:
 		}
 	}
+}
+
+// waitForBudget logs a wait for the budget's reset and reports it to the
+// context's notifier (WithBudgetWaitNotifier), then waits; it is false when
+// retryCtx ends first.
+func (c *Client) waitForBudget(ctx, retryCtx context.Context, method, path string, rl RateLimit, wait time.Duration) bool {
+	c.logInfo(ctx, "HITL API request budget spent; waiting for it to reset", map[string]any{
+		"method": method, "path": path, "limit": rl.Limit,
+		"reset_at": rl.Reset.UTC().Format(time.RFC3339), "wait": wait.Round(time.Second).String(),
+	})
+	notifyBudgetWait(ctx, BudgetWait{Method: method, Path: path, Limit: rl.Limit, Reset: rl.Reset})
+	return sleepCtx(retryCtx, wait)
 }
 
 // send performs one HTTP exchange and reads at most maxResponseBytes+1 of
