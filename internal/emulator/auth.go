@@ -104,8 +104,7 @@ func (e *Emulator) ResetCalls() {
 func (e *Emulator) testKey(w http.ResponseWriter, _ *http.Request, c *call) {
 	e.mu.Lock()
 	// The figures of this very call, as its headers report them.
-	e.windowLocked(c.key, e.clock())
-	b := budget{limit: e.reportedLimitLocked(), used: c.key.windowCalls, reset: c.key.windowStart.Add(e.window)}
+	b := e.budgetLocked(c.key)
 	data := map[string]any{
 		"api_key_id":     c.key.id,
 		"user_id":        c.key.account.id,

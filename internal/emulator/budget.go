@@ -27,15 +27,22 @@ type budget struct {
 // chargeLocked charges one API call to key, starting a new window when the
 // previous one has ended. A call over an enforced budget is not charged.
 func (e *Emulator) chargeLocked(key *apiKey) budget {
-	now := e.clock()
-	e.windowLocked(key, now)
-	limit := e.reportedLimitLocked()
-	if e.hourlyLimit > 0 && key.windowCalls >= e.hourlyLimit {
-		used := min(key.windowCalls, e.hourlyLimit) // UseBudget may have charged more
-		return budget{limit: limit, used: used, reset: key.windowStart.Add(e.window), exceeded: true}
+	b := e.budgetLocked(key)
+	if e.hourlyLimit > 0 && b.used >= e.hourlyLimit {
+		b.used = min(b.used, e.hourlyLimit) // UseBudget may have charged more
+		b.exceeded = true
+		return b
 	}
 	key.windowCalls++
-	return budget{limit: limit, used: key.windowCalls, reset: key.windowStart.Add(e.window)}
+	b.used++
+	return b
+}
+
+// budgetLocked returns key's budget in its window, starting a new window
+// when the previous one has ended.
+func (e *Emulator) budgetLocked(key *apiKey) budget {
+	e.windowLocked(key, e.clock())
+	return budget{limit: e.reportedLimitLocked(), used: key.windowCalls, reset: key.windowStart.Add(e.window)}
 }
 
 // windowLocked starts a new window for key when none is running at now.
