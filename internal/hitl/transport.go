@@ -105,6 +105,7 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 			}
 		}
 		a := c.send(ctx, method, path, payload)
+		lastTry := c.maxRetries >= 0 && try >= c.maxRetries
 		if a.err == nil {
 			answered = &a
 		} else if ctx.Err() != nil && !write && answered != nil {
@@ -115,7 +116,7 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 			// reset if the operation lasts that long; otherwise say so at
 			// once, since no retry can succeed before it.
 			wait := max(time.Until(a.rate.Reset), 0) + resetJitter()
-			if retryCtx.Err() != nil || (c.maxRetries >= 0 && try >= c.maxRetries) || time.Until(deadline) < wait {
+			if retryCtx.Err() != nil || lastTry || time.Until(deadline) < wait {
 				return a.rate, c.finish(method, path, a, write, out)
 			}
 			if !c.waitForBudget(ctx, retryCtx, method, path, a.rate, wait) {
@@ -124,7 +125,7 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 			continue
 		}
 		if a.err != nil && !a.sent && isConnRefused(a.err) && !c.contacted.Load() && retryCtx.Err() == nil &&
-			(c.unreachable.Load() || try+1 >= firstContactAttempts || (c.maxRetries >= 0 && try >= c.maxRetries)) {
+			(c.unreachable.Load() || try+1 >= firstContactAttempts || lastTry) {
 			// Nothing has ever answered at this address: far more likely
 			// a wrong base URL than an outage. After a few quick tries
 			// (retried below like any refused connection), report it once;
@@ -136,7 +137,7 @@ func (c *Client) doRate(ctx context.Context, method, path string, body, out any)
 		if a.err != nil && a.sent && checkBeforeResend(ctx) {
 			reason = "" // the caller checks the outcome before sending again
 		}
-		if reason == "" || (c.maxRetries >= 0 && try >= c.maxRetries) || retryCtx.Err() != nil {
+		if reason == "" || lastTry || retryCtx.Err() != nil {
 			return a.rate, c.finish(method, path, a, write, out)
 		}
 		wait := c.backoff(try, a.retryAfter)
