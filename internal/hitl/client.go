@@ -193,6 +193,9 @@ func newTransport() *http.Transport {
 // none and the operation's deadline alone decides.
 func (c *Client) MaxRetries() int { return c.maxRetries }
 
+// HTTPTimeout returns the time limit of one HTTP attempt.
+func (c *Client) HTTPTimeout() time.Duration { return c.httpClient.Timeout }
+
 // ParseBaseURL checks an API root. It must be an absolute http(s) URL; plain
 // http is allowed only when the host is a loopback address, so the API key
 // never travels unencrypted over a network.

@@ -3,7 +3,6 @@ package hitl
 import (
 	"context"
 	"errors"
-	"time"
 )
 
 // ErrInterrupted is the cause of a call that stopped retrying because the
@@ -40,6 +39,3 @@ func retryContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	}()
 	return rc, func() { cancel(nil) }
 }
-
-// HTTPTimeout returns the time limit of one HTTP attempt.
-func (c *Client) HTTPTimeout() time.Duration { return c.httpClient.Timeout }

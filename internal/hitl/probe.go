@@ -18,9 +18,8 @@ const probeDialTimeout = 2 * time.Second
 // of a few quick attempts is refused, which almost always means a wrong
 // port or a server that is not running; any other outcome, including a
 // dial that times out, returns nil and leaves the verdict to the calls
-// themselves. It does nothing when the requests would go through a proxy
-// or through an HTTP client of the caller's own, and after the client has
-// had an answer.
+// themselves. It does nothing when the requests would go through a proxy,
+// and after the client has had an answer.
 //
 // A caller that probes once before its calls (the provider does, when it
 // is configured) reports an unreachable address once rather than once per
@@ -65,8 +64,7 @@ func (c *Client) Probe(ctx context.Context) error {
 }
 
 // dialsDirectly reports whether the client's requests connect straight to
-// the base URL's host: it uses the transport New made, with no proxy for
-// that URL.
+// the base URL's host: the transport New made has no proxy for that URL.
 func (c *Client) dialsDirectly(ctx context.Context) bool {
 	t, ok := c.httpClient.Transport.(*http.Transport)
 	if !ok {
