@@ -316,7 +316,7 @@ func newTestApproval(t *testing.T) (*ApprovalAction, *testServer, string) {
 		t.Fatal(err)
 	}
 	a := &ApprovalAction{progressEvery: approvalProgressEvery}
-	a.data = &providerData{client: c, loops: directLoopReader{client: c}, claims: newClaimSet()}
+	a.data = &providerData{client: c, loops: directLoopReader{client: c}}
 	return a, s, loopID
 }
 

@@ -25,7 +25,7 @@ func TestApprovalActionSaysWhenItWaitsForTheBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &ApprovalAction{progressEvery: approvalProgressEvery}
-	a.data = &providerData{client: c, loops: directLoopReader{client: c}, claims: newClaimSet()}
+	a.data = &providerData{client: c, loops: directLoopReader{client: c}}
 
 	var mu sync.Mutex
 	var messages []string

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -32,10 +31,6 @@ func unreachableDetail(err error) string {
 		"the URL it printed, ending in /v1), with the right host and port.", err, envBaseURL, hitl.DefaultBaseURL)
 }
 
-// createdCounter counts the objects this provider process created, for the
-// message of a create refused by the request budget.
-type createdCounter struct{ loops atomic.Int64 }
-
 // loopCreateDiagnostic is the loop resource's diagnostic for a create that
 // certainly failed: for a spent budget it says that the loops created
 // before it are in state.
@@ -45,7 +40,7 @@ func (d *providerData) loopCreateDiagnostic(err error) diag.Diagnostic {
 		return apiErrorDiagnostic("Error creating loop", err)
 	}
 	done := "This loop was not created. The loops that this apply created before the limit are saved in state"
-	if n := d.created.loops.Load(); n > 0 {
+	if n := d.loopClaims.len(); n > 0 {
 		done = fmt.Sprintf("This loop was not created. The %d loops that this apply created before the limit are saved "+
 			"in state", n)
 		if n == 1 {

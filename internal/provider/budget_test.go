@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/hitl-sh/terraform-provider-hitl/internal/emulator"
+	"github.com/hitl-sh/terraform-provider-hitl/internal/hitl"
 )
 
 // budgetSpentError is the diagnostic of a call refused by a spent request
@@ -163,4 +164,30 @@ func TestAccProvider_wrongPortFailsFast(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.mustRun("destroy", "-auto-approve", "-no-color")
+}
+
+// A loop create refused by a spent budget counts the loops this provider
+// process created or adopted before it, and only those: review requests
+// are not loops.
+func TestLoopCreateDiagnostic_countsClaimedLoops(t *testing.T) {
+	err := &hitl.RateLimitError{APIError: &hitl.APIError{StatusCode: 429, Method: "POST"}, Limit: 20,
+		Reset: time.Now().Add(time.Hour), At: time.Now()}
+	d := &providerData{}
+	d.requestClaims.claim("request-1")
+	for _, want := range []struct {
+		claim  string
+		detail string
+	}{
+		{"", "The loops that this apply created before the limit are saved in state"},
+		{"loop-1", "The loop that this apply created before the limit is saved in state"},
+		{"loop-2", "The 2 loops that this apply created before the limit are saved in state"},
+		{"loop-2", "The 2 loops that this apply created before the limit are saved in state"},
+	} {
+		if want.claim != "" {
+			d.loopClaims.claim(want.claim)
+		}
+		if got := d.loopCreateDiagnostic(err).Detail(); !strings.Contains(got, want.detail) {
+			t.Errorf("after claiming %q, the detail is:\n%s\nwant it to contain %q", want.claim, got, want.detail)
+		}
+	}
 }

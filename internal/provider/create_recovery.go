@@ -42,6 +42,10 @@ func createdAfter(createdAt string, started time.Time) bool {
 type safeCreate[C, A any] struct {
 	// kind names the object in messages: "loop", "review request".
 	kind string
+	// claims holds the objects of this kind that resources of this run
+	// own: what create makes is claimed, and only unclaimed candidates
+	// are adopted.
+	claims *claimSet
 	// create sends the create request and returns the result and its id.
 	create func(context.Context) (C, string, error)
 	// find lists the candidates a create sent at started may have made.
@@ -64,7 +68,7 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 	for attempt := 1; ; attempt++ {
 		c, id, err := s.create(ctx)
 		if err == nil {
-			d.claims.claim(id)
+			s.claims.claim(id)
 			return c, adopted, nil
 		}
 		if !hitl.IsUncertain(err) && !hitl.IsServerError(err) {
@@ -91,7 +95,7 @@ func (s safeCreate[C, A]) run(ctx context.Context, d *providerData) (created C, 
 			ids = append(ids, id)
 		}
 		slices.Sort(ids)
-		id, unclaimed := d.claims.claimOnly(ids)
+		id, unclaimed := s.claims.claimOnly(ids)
 		switch {
 		case id != "":
 			diags.AddWarning(fmt.Sprintf("%s created, but the answer was lost", capitalize(s.kind)),

@@ -21,14 +21,15 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 	grace := r.data.interruptGrace()
 	sendCtx, release := seeThrough(ctx, grace)
 	defer release()
-	created, adopted, diags := safeCreate[*hitl.CreatedLoop, *hitl.Loop]{
-		kind: "loop",
+	return safeCreate[*hitl.CreatedLoop, *hitl.Loop]{
+		kind:   "loop",
+		claims: &r.data.loopClaims,
 		create: func(sendCtx context.Context) (*hitl.CreatedLoop, string, error) {
 			if err := notSent(ctx); err != nil {
 				return nil, "", err
 			}
 			var c *hitl.CreatedLoop
-			err := r.data.loopCreates.send(ctx, in, r.data.claims, func() (string, error) {
+			err := r.data.loopCreates.send(ctx, in, &r.data.loopClaims, func() (string, error) {
 				var err error
 				if c, err = r.data.client.CreateLoop(sendCtx, in); err != nil {
 					return "", err
@@ -47,7 +48,7 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 			defer release()
 			// Alike loops of this run that lost their answers too share
 			// what is found (loop_create_group.go).
-			return r.data.loopCreates.find(lookupCtx, in, r.data.claims, func() (map[string]*hitl.Loop, error) {
+			return r.data.loopCreates.find(lookupCtx, in, &r.data.loopClaims, func() (map[string]*hitl.Loop, error) {
 				// Not the snapshot: the answer must be newer than the request.
 				loops, err := r.data.client.ListLoops(lookupCtx)
 				if err != nil {
@@ -68,8 +69,4 @@ func (r *LoopResource) createLoop(ctx context.Context, in hitl.CreateLoopInput) 
 		adoptedNote: "Its invite_code, join_url and QR code exist only in that lost answer and are null: share the loop " +
 			"from the HITL.sh app, or replace it with `terraform apply -replace=...` to get new ones.",
 	}.run(sendCtx, r.data)
-	if !diags.HasError() {
-		r.data.created.loops.Add(1)
-	}
-	return created, adopted, diags
 }

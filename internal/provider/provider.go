@@ -117,13 +117,12 @@ type providerData struct {
 	// loops serves loop reads: the shared snapshot, or the client itself
 	// when batch_refresh is off.
 	loops loopReader
-	// claims holds the loops this provider process created, so that
-	// recovering from a lost create answer never adopts a sibling's loop.
-	claims *claimSet
+	// loopClaims and requestClaims hold the loops and review requests this
+	// provider process created or adopted, so that recovering from a lost
+	// create answer never adopts a sibling's object.
+	loopClaims, requestClaims claimSet
 	// loopCreates coordinates alike loop creates (loop_create_group.go).
 	loopCreates loopCreateGroups
-	// created counts what this provider process created.
-	created createdCounter
 }
 
 // loopReader reads loops; *hitl.LoopSnapshot and directLoopReader implement it.
@@ -208,7 +207,7 @@ func (p *HITLProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	data := &providerData{client: client, loops: client.NewLoopSnapshot(hitl.DefaultSnapshotTTL), claims: newClaimSet()}
+	data := &providerData{client: client, loops: client.NewLoopSnapshot(hitl.DefaultSnapshotTTL)}
 	if !cfg.BatchRefresh.IsNull() && !cfg.BatchRefresh.ValueBool() {
 		data.loops = directLoopReader{client: client}
 	}

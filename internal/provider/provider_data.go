@@ -36,18 +36,33 @@ func (d *providerData) ready(diags *diag.Diagnostics) bool {
 	return false
 }
 
-// claimSet records loop ids that belong to resources of this run.
+// claimSet records the ids of the objects of one kind that this provider
+// process created or adopted: they belong to resources of this run. The
+// zero value is ready to use.
 type claimSet struct {
 	mu  sync.Mutex
 	ids map[string]bool
 }
 
-func newClaimSet() *claimSet { return &claimSet{ids: map[string]bool{}} }
-
 func (c *claimSet) claim(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.add(id)
+}
+
+// add records id; the caller holds c.mu.
+func (c *claimSet) add(id string) {
+	if c.ids == nil {
+		c.ids = map[string]bool{}
+	}
 	c.ids[id] = true
+}
+
+// len returns how many ids were claimed.
+func (c *claimSet) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.ids)
 }
 
 // claimed reports whether id was claimed.
@@ -69,7 +84,7 @@ func (c *claimSet) claimOnly(candidates []string) (claimed string, unclaimed []s
 		}
 	}
 	if len(unclaimed) == 1 {
-		c.ids[unclaimed[0]] = true
+		c.add(unclaimed[0])
 		return unclaimed[0], unclaimed
 	}
 	return "", unclaimed

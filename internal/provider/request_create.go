@@ -21,7 +21,8 @@ import (
 // this way.
 func createRequest(ctx context.Context, data *providerData, loopID string, in hitl.CreateRequestInput) (*hitl.CreatedRequest, diag.Diagnostics) {
 	created, adopted, diags := safeCreate[*hitl.CreatedRequest, *hitl.Request]{
-		kind: "review request",
+		kind:   "review request",
+		claims: &data.requestClaims,
 		create: func(ctx context.Context) (*hitl.CreatedRequest, string, error) {
 			c, err := data.client.CreateRequest(ctx, loopID, in)
 			if err != nil {
