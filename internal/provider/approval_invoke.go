@@ -170,9 +170,7 @@ func approvalVerdictDiagnostics(v approval.Verdict, emails map[string]string) di
 		diags.AddError("Approval request cancelled",
 			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, approvalNotApproved))
 	case approval.DefaultRecorded:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), approvalNotApproved))
+		diags.AddError("Change not approved", defaultRecordedDetail(q, v)+"\n\n"+approvalNotApproved)
 	case approval.NoAnswer:
 		diags.AddError("Change not approved", noAnswerDetail(q, v)+"\n\n"+approvalNotApproved)
 	default:
