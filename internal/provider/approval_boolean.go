@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -97,27 +96,4 @@ func (m *approvalActionModel) applyBoolean(s *approvalSettings) {
 	s.in.ResponseType = responseBoolean
 	s.in.ResponseConfig = &hitl.ResponseConfig{TrueLabel: &trueLabel, FalseLabel: &falseLabel}
 	s.labels = map[string]string{"true": trueLabel, "false": falseLabel}
-}
-
-// approveText names the answers that approve, with their labels where
-// they have some: "true" (Deploy).
-func (s approvalSettings) approveText() string {
-	if len(s.labels) == 0 {
-		return orList(s.approve)
-	}
-	out := ""
-	for i, v := range s.approve {
-		switch {
-		case i == 0:
-		case i == len(s.approve)-1:
-			out += " or "
-		default:
-			out += ", "
-		}
-		out += strconv.Quote(v)
-		if label, ok := s.labels[v]; ok {
-			out += " (" + label + ")"
-		}
-	}
-	return out
 }
