@@ -344,7 +344,7 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 		answer = m.DefaultResponse.ValueString()
 	}
 	// ValidateConfig has checked that the answer encodes.
-	s.in.DefaultResponse, _ = hitl.EncodeAnswer(hitl.ResponseType(s.in.ResponseType), answer)
+	s.in.DefaultResponse, _ = hitl.EncodeAnswer(s.in.ResponseType, answer)
 	if !m.Context.IsNull() {
 		s.in.Context = json.RawMessage(m.Context.ValueString())
 	}
