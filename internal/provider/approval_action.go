@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -194,58 +195,89 @@ func (a *ApprovalAction) ValidateConfig(ctx context.Context, req action.Validate
 	if resp.Diagnostics.HasError() || cfg.Options.IsUnknown() {
 		return
 	}
+	responseType := responseSingleSelect
+	var options []responseOptionModel
 	if !cfg.ResponseType.IsNull() && cfg.ResponseType.ValueString() != responseSingleSelect {
-		resp.Diagnostics.Append(cfg.validateBoolean(ctx)...)
-		return
+		if !cfg.isBoolean() {
+			return // Unknown until apply.
+		}
+		responseType = responseBoolean
+		resp.Diagnostics.Append(cfg.validateNoOptions()...)
+	} else {
+		resp.Diagnostics.Append(cfg.validateNoBooleanSettings()...)
+		var diags diag.Diagnostics
+		options, diags = cfg.options(ctx)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(validateOptionValues(responseSingleSelect, options, path.Root("options"))...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
-	resp.Diagnostics.Append(cfg.validateNoBooleanSettings()...)
-	options, diags := cfg.options(ctx)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(validateOptionValues(responseSingleSelect, options, path.Root("options"))...)
-	if resp.Diagnostics.HasError() {
-		return
+	resp.Diagnostics.Append(cfg.validateAnswers(ctx, responseType, options)...)
+}
+
+// answerDefaults are approve_values and default_response when they are not
+// set: the default options' approve and reject, or a boolean's true and
+// false.
+func (m *approvalActionModel) answerDefaults() (approve, answer string) {
+	if m.isBoolean() {
+		return approvalBooleanApprove, approvalBooleanDefault
 	}
-	approve := []types.String{types.StringValue(approvalApprove)}
-	if !cfg.ApproveValues.IsNull() && !cfg.ApproveValues.IsUnknown() {
+	return approvalApprove, approvalDefaultAnswer
+}
+
+// validateAnswers checks approve_values and default_response, or their
+// defaults, against the answers reviewers can give: options are the
+// single_select's, nil for a boolean.
+func (m *approvalActionModel) validateAnswers(ctx context.Context, responseType string, options []responseOptionModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	defApprove, defAnswer := m.answerDefaults()
+	rejecting := "the value of an option that rejects"
+	if responseType == responseBoolean {
+		rejecting = strconv.Quote(approvalBooleanDefault)
+	}
+	approve := []types.String{types.StringValue(defApprove)}
+	if known(m.ApproveValues) {
 		approve = nil
-		resp.Diagnostics.Append(cfg.ApproveValues.ElementsAs(ctx, &approve, false)...)
+		diags.Append(m.ApproveValues.ElementsAs(ctx, &approve, false)...)
 	}
 	for i, v := range approve {
 		if !known(v) {
 			continue
 		}
-		if problem := answerProblem(responseSingleSelect, nil, options, v.ValueString()); problem != "" {
-			if cfg.ApproveValues.IsNull() {
-				resp.Diagnostics.AddAttributeError(path.Root("options"), "No option approves",
-					problem+" approve_values defaults to [\"approve\"]: add an option with that value, or set approve_values "+
-						"to the values of the options that approve.")
+		if problem := answerProblem(responseType, nil, options, v.ValueString()); problem != "" {
+			if m.ApproveValues.IsNull() {
+				diags.AddAttributeError(path.Root("options"), "No option approves",
+					problem+fmt.Sprintf(" approve_values defaults to [%q]: add an option with that value, or set "+
+						"approve_values to the values of the options that approve.", defApprove))
 				continue
 			}
-			resp.Diagnostics.AddAttributeError(path.Root("approve_values").AtListIndex(i), "Answer no reviewer can give",
+			diags.AddAttributeError(path.Root("approve_values").AtListIndex(i), "Answer no reviewer can give",
 				problem+" An approval waiting for it would never be granted; correct the value.")
 		}
 	}
-	def := cfg.DefaultResponse
+	def := m.DefaultResponse
 	if def.IsNull() {
-		def = types.StringValue(approvalDefaultAnswer)
+		def = types.StringValue(defAnswer)
 	}
-	if known(def) {
-		if problem := answerProblem(responseSingleSelect, nil, options, def.ValueString()); problem != "" {
-			if cfg.DefaultResponse.IsNull() {
-				resp.Diagnostics.AddAttributeError(path.Root("default_response"), "Missing default response",
-					problem+" default_response defaults to \"reject\", the answer recorded when nobody responds in time: "+
-						"set it to the value of the option that rejects.")
-			} else {
-				resp.Diagnostics.AddAttributeError(path.Root("default_response"), "Invalid default response",
-					problem+" The default response is recorded as the answer when nobody responds in time, so it must "+
-						"be one a reviewer could give.")
-			}
-		} else if slices.ContainsFunc(approve, func(v types.String) bool { return known(v) && v.ValueString() == def.ValueString() }) {
-			resp.Diagnostics.AddAttributeWarning(path.Root("default_response"), "Silence approves",
-				fmt.Sprintf("default_response %q is one of approve_values, so the change goes ahead when nobody answers "+
-					"in time. Use the value of an option that rejects unless that is intended.", def.ValueString()))
-		}
+	if !known(def) {
+		return diags
 	}
+	switch problem := answerProblem(responseType, nil, options, def.ValueString()); {
+	case problem != "" && m.DefaultResponse.IsNull():
+		diags.AddAttributeError(path.Root("default_response"), "Missing default response",
+			problem+fmt.Sprintf(" default_response defaults to %q, the answer recorded when nobody responds in time: "+
+				"set it to %s.", defAnswer, rejecting))
+	case problem != "":
+		diags.AddAttributeError(path.Root("default_response"), "Invalid default response",
+			problem+" The default response is recorded as the answer when nobody responds in time, so it must "+
+				"be one a reviewer could give.")
+	case slices.ContainsFunc(approve, func(v types.String) bool { return known(v) && v.ValueString() == def.ValueString() }):
+		diags.AddAttributeWarning(path.Root("default_response"), "Silence approves",
+			fmt.Sprintf("default_response %q is one of approve_values, so the change goes ahead when nobody answers "+
+				"in time. Use %s unless that is intended.", def.ValueString(), rejecting))
+	}
+	return diags
 }
 
 // options returns the configured options, or the defaults when none are
@@ -278,8 +310,7 @@ type approvalSettings struct {
 func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	s := approvalSettings{
-		loopID:  m.LoopID.ValueString(),
-		approve: []string{approvalApprove},
+		loopID: m.LoopID.ValueString(),
 		in: hitl.CreateRequestInput{
 			ProcessingType: processingTimeSensitive,
 			Type:           contentMarkdown,
@@ -296,23 +327,26 @@ func (m *approvalActionModel) settings(ctx context.Context) (approvalSettings, d
 	if !m.TimeoutSeconds.IsNull() {
 		s.in.TimeoutSeconds = m.TimeoutSeconds.ValueInt64()
 	}
+	if m.isBoolean() {
+		m.applyBoolean(&s)
+	} else {
+		options, d := m.options(ctx)
+		diags.Append(d...)
+		s.in.ResponseConfig = &hitl.ResponseConfig{Options: apiOptions(options)}
+	}
+	approve, answer := m.answerDefaults()
+	s.approve = []string{approve}
 	if !m.ApproveValues.IsNull() {
 		s.approve = nil
 		diags.Append(m.ApproveValues.ElementsAs(ctx, &s.approve, false)...)
 	}
-	answer := approvalDefaultAnswer
 	if !m.DefaultResponse.IsNull() {
 		answer = m.DefaultResponse.ValueString()
 	}
-	s.in.DefaultResponse, _ = json.Marshal(answer) // A string always encodes.
+	// ValidateConfig has checked that the answer encodes.
+	s.in.DefaultResponse, _ = hitl.EncodeAnswer(s.in.ResponseType, answer)
 	if !m.Context.IsNull() {
 		s.in.Context = json.RawMessage(m.Context.ValueString())
-	}
-	options, d := m.options(ctx)
-	diags.Append(d...)
-	s.in.ResponseConfig = &hitl.ResponseConfig{Options: apiOptions(options)}
-	if m.isBoolean() {
-		m.applyBoolean(&s)
 	}
 	s.wait = time.Duration(s.in.TimeoutSeconds) * time.Second
 	s.waitText = shortDuration(s.wait)

@@ -533,3 +533,19 @@ variable "release" {
 		}},
 	})
 }
+
+func TestApprovalApproveText(t *testing.T) {
+	for _, tt := range []struct {
+		s    approvalSettings
+		want string
+	}{
+		{approvalSettings{approve: []string{"approve"}}, `"approve"`},
+		{approvalSettings{approve: []string{"a", "b", "c"}}, `"a", "b" or "c"`},
+		{approvalSettings{approve: []string{"true"}, labels: map[string]string{"true": "Deploy", "false": "Hold"}}, `"true" (Deploy)`},
+		{approvalSettings{approve: []string{"true", "false"}, labels: map[string]string{"true": "Deploy"}}, `"true" (Deploy) or "false"`},
+	} {
+		if got := tt.s.approveText(); got != tt.want {
+			t.Errorf("approveText(%v, %v) = %s, want %s", tt.s.approve, tt.s.labels, got, tt.want)
+		}
+	}
+}

@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -73,58 +71,20 @@ func (m *approvalActionModel) validateNoBooleanSettings() diag.Diagnostics {
 	return diags
 }
 
-// validateBoolean checks a boolean approval: answers are true or false,
-// and options do not apply.
-func (m *approvalActionModel) validateBoolean(ctx context.Context) diag.Diagnostics {
+// validateNoOptions refuses options on a boolean approval, which is
+// answered true or false.
+func (m *approvalActionModel) validateNoOptions() diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !m.isBoolean() {
-		return diags // Unknown until apply.
-	}
 	if !m.Options.IsNull() {
 		diags.AddAttributeError(path.Root("options"), "Options of a boolean approval",
 			"A boolean approval is answered true or false, so it has no options: name the answers with "+
 				"true_label and false_label, or set response_type = \"single_select\".")
 	}
-	approve := []types.String{types.StringValue(approvalBooleanApprove)}
-	if known(m.ApproveValues) {
-		approve = nil
-		diags.Append(m.ApproveValues.ElementsAs(ctx, &approve, false)...)
-	}
-	for i, v := range approve {
-		if !known(v) {
-			continue
-		}
-		if problem := answerProblem(responseBoolean, nil, nil, v.ValueString()); problem != "" {
-			diags.AddAttributeError(path.Root("approve_values").AtListIndex(i), "Answer no reviewer can give",
-				problem+" An approval waiting for it would never be granted; write \"true\" to approve on a true answer.")
-		}
-	}
-	if known(m.DefaultResponse) {
-		def := m.DefaultResponse.ValueString()
-		if problem := answerProblem(responseBoolean, nil, nil, def); problem != "" {
-			diags.AddAttributeError(path.Root("default_response"), "Invalid default response",
-				problem+" The default response is recorded as the answer when nobody responds in time.")
-		} else if containsKnown(approve, def) {
-			diags.AddAttributeWarning(path.Root("default_response"), "Silence approves",
-				fmt.Sprintf("default_response %q is one of approve_values, so the change goes ahead when nobody answers "+
-					"in time. Use \"false\" unless that is intended.", def))
-		}
-	}
 	return diags
 }
 
-func containsKnown(values []types.String, s string) bool {
-	for _, v := range values {
-		if known(v) && v.ValueString() == s {
-			return true
-		}
-	}
-	return false
-}
-
-// applyBoolean turns the settings of a single_select approval into those
-// of a boolean one: its labels, true approving and false by default,
-// unless configured otherwise.
+// applyBoolean makes the request of a boolean approval: the response type
+// and its labels.
 func (m *approvalActionModel) applyBoolean(s *approvalSettings) {
 	trueLabel, falseLabel := approvalBooleanTrueLabel, approvalBooleanFalseLabel
 	if !m.TrueLabel.IsNull() {
@@ -135,36 +95,5 @@ func (m *approvalActionModel) applyBoolean(s *approvalSettings) {
 	}
 	s.in.ResponseType = responseBoolean
 	s.in.ResponseConfig = &hitl.ResponseConfig{TrueLabel: &trueLabel, FalseLabel: &falseLabel}
-	if m.ApproveValues.IsNull() {
-		s.approve = []string{approvalBooleanApprove}
-	}
-	def := approvalBooleanDefault
-	if !m.DefaultResponse.IsNull() {
-		def = m.DefaultResponse.ValueString()
-	}
-	s.in.DefaultResponse, _ = hitl.EncodeAnswer(responseBoolean, def) // checked by validateBoolean
 	s.labels = map[string]string{"true": trueLabel, "false": falseLabel}
-}
-
-// approveText names the answers that approve, with their labels where
-// they have some: "true" (Deploy).
-func (s approvalSettings) approveText() string {
-	if len(s.labels) == 0 {
-		return orList(s.approve)
-	}
-	out := ""
-	for i, v := range s.approve {
-		switch {
-		case i == 0:
-		case i == len(s.approve)-1:
-			out += " or "
-		default:
-			out += ", "
-		}
-		out += strconv.Quote(v)
-		if label, ok := s.labels[v]; ok {
-			out += " (" + label + ")"
-		}
-	}
-	return out
 }

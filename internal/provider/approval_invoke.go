@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -170,9 +171,7 @@ func approvalVerdictDiagnostics(v approval.Verdict, emails map[string]string) di
 		diags.AddError("Approval request cancelled",
 			fmt.Sprintf("Request %s was cancelled in HITL.sh before anyone answered it.\n\n%s", q.ID, approvalNotApproved))
 	case approval.DefaultRecorded:
-		diags.AddError("Change not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), approvalNotApproved))
+		diags.AddError("Change not approved", defaultRecordedDetail(q, v)+"\n\n"+approvalNotApproved)
 	case approval.NoAnswer:
 		diags.AddError("Change not approved", noAnswerDetail(q, v)+"\n\n"+approvalNotApproved)
 	default:
@@ -181,10 +180,22 @@ func approvalVerdictDiagnostics(v approval.Verdict, emails map[string]string) di
 	return diags
 }
 
-// orList quotes values as alternatives: "a", "a" or "b", "a", "b" or "c".
-func orList(values []string) string {
-	if len(values) < 2 {
-		return quoteAll(values)
+// approveText names the answers that approve as alternatives, with their
+// labels where they have some: "approve", "true" (Deploy), "a" or "b".
+func (s approvalSettings) approveText() string {
+	out := ""
+	for i, v := range s.approve {
+		switch {
+		case i == 0:
+		case i == len(s.approve)-1:
+			out += " or "
+		default:
+			out += ", "
+		}
+		out += strconv.Quote(v)
+		if label, ok := s.labels[v]; ok {
+			out += " (" + label + ")"
+		}
 	}
-	return quoteAll(values[:len(values)-1]) + " or " + quoteAll(values[len(values)-1:])
+	return out
 }

@@ -27,6 +27,13 @@ func noAnswerDetail(q *hitl.Request, v approval.Verdict) string {
 	return fmt.Sprintf("Request %s ended %s without an answer, and approve_values accepts only %s.", q.ID, q.Status, quoteAll(v.Approve))
 }
 
+// defaultRecordedDetail explains a request whose deadline passed, with a
+// default response recorded that does not approve.
+func defaultRecordedDetail(q *hitl.Request, v approval.Verdict) string {
+	return fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
+		"and approve_values accepts only %s.", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve))
+}
+
 // rejectedDetail explains an answer outside approve_values, with who gave
 // it (emails maps reviewers' ids to their addresses, when known).
 func rejectedDetail(v approval.Verdict, emails map[string]string) string {

@@ -173,8 +173,7 @@ func requestStoppedDiagnostic(id string, out approval.Outcome, waitTimeout strin
 	switch c := out.Cancel; {
 	case out.CancelErr != nil:
 		what = fmt.Sprintf("Cancelling the request failed, so reviewers may still answer it, though nothing waits for the "+
-			"answer: %s. The request is recorded in state and marked as tainted: the next apply cancels it if it is still "+
-			"open and sends a new request to the loop.", apiErrorDetail(out.CancelErr))
+			"answer: %s. %s", apiErrorDetail(out.CancelErr), taintedNote)
 	case c.Gone:
 		what = "The request no longer exists in HITL.sh (its loop was deleted). " + next
 	case c.Status == hitl.StatusCancelled:
@@ -203,9 +202,7 @@ func requestVerdictDiagnostics(v approval.Verdict, gated bool) diag.Diagnostics 
 	case !gated, v.Kind == approval.Approved:
 		// Accepted.
 	case v.Kind == approval.DefaultRecorded:
-		diags.AddError("Review request not approved",
-			fmt.Sprintf("Nobody answered request %s before its deadline (%s), so its default response %s was recorded, "+
-				"and approve_values accepts only %s.\n\n%s", q.ID, q.TimeoutAt, v.QuotedAnswer(), quoteAll(v.Approve), taintedNote))
+		diags.AddError("Review request not approved", defaultRecordedDetail(q, v)+"\n\n"+taintedNote)
 	case v.Kind == approval.NoAnswer && q.Status == hitl.StatusTimedOut:
 		diags.AddError("Review request not approved",
 			fmt.Sprintf("Nobody answered request %s before its deadline (%s), and it has no default_response, so there is "+
