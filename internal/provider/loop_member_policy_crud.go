@@ -33,7 +33,8 @@ func (r *LoopMemberPolicyResource) creatorOf(ctx context.Context, known types.St
 
 // ModifyPlan works out who an apply would remove, so that the plan shows
 // it: from the refreshed state when there is one (no API call), and from
-// the API before a create, which also finds an unknown loop at plan time.
+// the API before a create, which also finds an unknown loop at plan time,
+// or when state cannot tell which strangers are pending.
 func (r *LoopMemberPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy: nobody is removed
@@ -61,11 +62,18 @@ func (r *LoopMemberPolicyResource) ModifyPlan(ctx context.Context, req resource.
 	var members []hitl.LoopMember
 	var creatorID string
 	var strangers []string // outside the policy of the refreshed state
+	fromState := state != nil && state.LoopID.ValueString() == loopID
+	if fromState {
+		strangers, _ = knownStrings(ctx, state.UnexpectedMembers, &resp.Diagnostics)
+		// State has only the strangers' emails, not whether they are
+		// pending: a policy that leaves pending members alone needs the
+		// member list to tell.
+		fromState = policy.IncludePending || len(strangers) == 0
+	}
 	membersKnown := true
-	if state != nil && state.LoopID.ValueString() == loopID {
+	if fromState {
 		members = loopMembersFromValue(ctx, state.Members, &resp.Diagnostics)
 		creatorID = state.CreatorID.ValueString()
-		strangers, _ = knownStrings(ctx, state.UnexpectedMembers, &resp.Diagnostics)
 		for _, email := range strangers {
 			// Allowed now, but state has only their email: the members
 			// list is known after apply.
@@ -92,6 +100,7 @@ func (r *LoopMemberPolicyResource) ModifyPlan(ctx context.Context, req resource.
 			return
 		}
 		members = list.Members
+		strangers = nil // in members, with their status
 	}
 
 	d := policy.Decide(members, creatorID)

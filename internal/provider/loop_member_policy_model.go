@@ -41,14 +41,14 @@ func setMemberPolicyIdentity(ctx context.Context, identity *tfsdk.ResourceIdenti
 }
 
 // policy returns the model's policy, and false while any part of it is
-// unknown. A policy without lists (just imported) allows nobody.
+// unknown.
 func (m *loopMemberPolicyModel) policy(ctx context.Context, diags *diag.Diagnostics) (memberpolicy.Policy, bool) {
 	emails, ok1 := knownStrings(ctx, m.AllowedEmails, diags)
 	domains, ok2 := knownStrings(ctx, m.AllowedEmailDomains, diags)
 	if !ok1 || !ok2 || m.IncludePending.IsUnknown() {
 		return memberpolicy.Policy{}, false
 	}
-	return memberpolicy.Policy{Emails: emails, Domains: domains, IncludePending: m.IncludePending.ValueBool() || m.IncludePending.IsNull()}, true
+	return memberpolicy.Policy{Emails: emails, Domains: domains, IncludePending: m.IncludePending.ValueBool()}, true
 }
 
 // hasLists reports whether the policy has been configured: after an

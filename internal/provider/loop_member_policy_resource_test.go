@@ -248,6 +248,22 @@ func TestAccLoopMemberPolicy_pendingStrangers(t *testing.T) {
 					expectServerMembers(s, loopID, ownerEmail, "bob@example.com"),
 				},
 			},
+			{
+				// Leaving pending members alone again, in the same plan
+				// that finds a pending stranger: the stranger stays, and
+				// the plan says so.
+				PreConfig: func() { addMember(t, s, loopID, "undecided@evil.test", "pending") },
+				Config:    lenient,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(policyAddr, tfjsonpath.New("members"), memberEmails("bob@example.com", ownerEmail, "undecided@evil.test")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectServerMembers(s, loopID, ownerEmail, "bob@example.com", "undecided@evil.test"),
+					expectRemovalsSent(s, 3),
+					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("members"), memberEmails("bob@example.com", ownerEmail, "undecided@evil.test")),
+				},
+			},
 		},
 	})
 }

@@ -19,18 +19,19 @@ import (
 // hitl_loop_member_policy resource have in common: a member as the member
 // list reports it, its descriptions, and the mapping to Terraform values.
 
-// loopMemberDocs are the descriptions of a member list's attributes.
+// loopMemberDocs are the descriptions of a member list's attributes; those
+// a loop's `members` has too are the loop's.
 var loopMemberDocs = struct {
 	LoopID, Members, UserID, Email, Status, Role, JoinedAt, LastActive string
 	TotalCount, ActiveCount, PendingCount                              string
 }{
 	LoopID:       "Identifier of the loop: 24 hexadecimal characters.",
 	Members:      "Members of the loop, ordered by email (case-insensitively) so that the list does not reorder between reads.",
-	UserID:       "Identifier of the member's user.",
-	Email:        "Email address of the member.",
+	UserID:       loopDocs.MemberUserID,
+	Email:        loopDocs.MemberEmail,
 	Status:       "`active`, or `pending` while the invitation has not been accepted; pending members receive no requests.",
 	Role:         "`admin` for the loop's creator, `member` for everyone else.",
-	JoinedAt:     "When the member joined (RFC 3339); null while pending.",
+	JoinedAt:     loopDocs.MemberJoinedAt,
 	LastActive:   "When the member was last active (RFC 3339); null if never.",
 	TotalCount:   "Number of members, as the API counts them, whatever `status` filters.",
 	ActiveCount:  "Number of active members, as the API counts them.",
