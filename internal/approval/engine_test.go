@@ -268,3 +268,25 @@ func TestSendContext(t *testing.T) {
 		t.Errorf("SendContext after an interrupt: %v, want ErrNotSent", err)
 	}
 }
+
+// A review request's create that an interrupt finds waiting to retry makes
+// no new attempt: what has not been sent is not sent.
+func TestSendContextStopsRetriesAtInterrupt(t *testing.T) {
+	t.Parallel()
+	g := newTestGate(t)
+	g.emu.SetFaults(emulator.Faults{RateLimitRate: 1, RetryAfter: time.Second})
+	parent, interrupt := context.WithCancel(t.Context())
+	sendCtx, cancelSend, err := SendContext(parent, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cancelSend()
+	time.AfterFunc(100*time.Millisecond, interrupt) // Ctrl-C while the client waits out the 429
+	_, err = g.Client.CreateRequest(sendCtx, g.loopID, deployInput)
+	if !errors.Is(err, hitl.ErrInterrupted) {
+		t.Errorf("create after the interrupt: %v, want hitl.ErrInterrupted", err)
+	}
+	if n := g.emu.Calls()["POST /api/loops/{id}/requests"]; n != 1 {
+		t.Errorf("%d create attempts, want 1: none after the interrupt", n)
+	}
+}

@@ -16,8 +16,10 @@ var ErrNotSent = errors.New("interrupted before the review request was sent")
 // sent, a request must be seen through even if Terraform is interrupted
 // (Ctrl-C): its reviewers are notified, so it has to be recorded or
 // cancelled, not lost. The context therefore survives ctx's cancellation,
-// but not ctx's deadline, nor limit from now. It returns ErrNotSent when ctx
-// has already ended: what has not been sent is not started.
+// but not ctx's deadline, nor limit from now, and tells the client to make
+// no new attempt once ctx is done (hitl.WithInterrupt). It returns
+// ErrNotSent when ctx has already ended: what has not been sent is not
+// started.
 func SendContext(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, errors.Join(ErrNotSent, err)
@@ -27,7 +29,7 @@ func SendContext(ctx context.Context, limit time.Duration) (context.Context, con
 		deadline = d
 	}
 	sendCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
-	return sendCtx, cancel, nil
+	return hitl.WithInterrupt(sendCtx, ctx.Done()), cancel, nil
 }
 
 // Candidates returns the review requests of loop loopID created since

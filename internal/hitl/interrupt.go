@@ -21,6 +21,13 @@ func WithInterrupt(ctx context.Context, done <-chan struct{}) context.Context {
 	return context.WithValue(ctx, interruptKey{}, done)
 }
 
+// WithoutInterrupt lifts the mark of WithInterrupt from ctx, for a call
+// that must go on retrying after the interrupt, such as the lookup that
+// decides whether a create whose answer was lost took effect.
+func WithoutInterrupt(ctx context.Context) context.Context {
+	return context.WithValue(ctx, interruptKey{}, (<-chan struct{})(nil))
+}
+
 // retryContext returns a context that ends when ctx ends, or when the
 // interrupt marked on ctx with WithInterrupt happens, with ErrInterrupted
 // as its cause. It decides whether a call may make another attempt.

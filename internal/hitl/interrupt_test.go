@@ -36,4 +36,14 @@ func TestInterruptStopsRetries(t *testing.T) {
 	if errors.Is(err, ErrInterrupted) {
 		t.Fatalf("error = %v: the answer that came should be reported, not the interrupt", err)
 	}
+
+	// WithoutInterrupt lifts the mark: retried as before the interrupt.
+	n.Store(0)
+	_, err = c.UpdateLoop(WithoutInterrupt(WithInterrupt(context.Background(), done)), "65f1234567890abcdef12345", UpdateLoopInput{Name: &name})
+	if err == nil {
+		t.Fatal("update succeeded against a failing server")
+	}
+	if got := n.Load(); got != 4 {
+		t.Fatalf("%d attempts without the interrupt's mark, want 4", got)
+	}
 }

@@ -31,7 +31,9 @@ func createRequest(ctx context.Context, data *providerData, loopID string, in hi
 			return c, c.RequestID, nil
 		},
 		find: func(ctx context.Context, started time.Time) (map[string]*hitl.Request, error) {
-			return approval.Candidates(ctx, data.client, loopID, in, started, createdAfter)
+			// Retried after an interrupt too: without it, a request whose
+			// reviewers were notified could exist outside state.
+			return approval.Candidates(hitl.WithoutInterrupt(ctx), data.client, loopID, in, started, createdAfter)
 		},
 		adoptedNote: "Its reviewers were notified once, as intended.",
 		diagnose:    createRequestDiagnostic,
