@@ -136,10 +136,8 @@ func (r *LoopMemberPolicyResource) Configure(_ context.Context, req resource.Con
 }
 
 func (r *LoopMemberPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	// By loop id (`terraform import`, or an import block's `id`) or by
-	// identity (Terraform 1.12 and later). Read, which follows, checks that
-	// the loop exists and reads its members.
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("loop_id"), path.Root("loop_id"), req, resp)
+	// Read, which follows the checked import, reads the loop's members.
+	importByLoopID(ctx, "loop_id", req, resp)
 }
 
 // checkedString validates each string with check, which says what is

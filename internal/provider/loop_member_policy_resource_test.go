@@ -318,7 +318,8 @@ func TestAccLoopMemberPolicy_detailedExitCode(t *testing.T) {
 
 // Import by loop id reads the members; the first plan records the
 // configured lists, removing nobody when every member is allowed, and the
-// plans after it are empty. A policy on an unknown loop cannot be imported.
+// plans after it are empty. A policy on an unknown loop cannot be imported,
+// nor one named by something that is not a loop id.
 func TestAccLoopMemberPolicy_import(t *testing.T) {
 	s := newTestServer(t, emulator.Config{})
 	loopID := createLoop(t, s, s.APIKey(), "Imported")
@@ -354,6 +355,13 @@ func TestAccLoopMemberPolicy_import(t *testing.T) {
 				ImportState:   true,
 				ImportStateId: "65f1234567890abcdef12345",
 				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+			{
+				// Checked like a loop's id, before any call.
+				ResourceName:  policyAddr,
+				ImportState:   true,
+				ImportStateId: "moderation",
+				ExpectError:   regexp.MustCompile(`"moderation" is not a loop id: a loop's id is 24\s+hexadecimal\s+characters`),
 			},
 		},
 	})
